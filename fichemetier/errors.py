@@ -1,0 +1,31 @@
+"""The one error type for a bad fiche, shared by every step.
+
+Editors are not programmers: each problem is reported as `file:line: field: message`,
+and the CLI alone decides how to print it and which exit code to give.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FicheProblem:
+    """One mistake in one fiche, located as precisely as we can."""
+
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class FicheError(Exception):
+    """A fiche that cannot be rendered; carries every problem found, not only the first."""
+
+    def __init__(self, problems: list[FicheProblem]):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems

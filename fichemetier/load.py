@@ -1,0 +1,120 @@
+"""Step 1, load: read a fiche file into plain Python data, keeping YAML line numbers.
+
+Every later message must point at a line, so while converting ruamel.yaml's nodes to
+plain dicts and lists we record the line of each key and list item by field path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .errors import FicheError, FicheProblem
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class LoadedFiche:
+    """A fiche's raw data plus where each field was written."""
+
+    path: Path
+    data: dict[str, Any]
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+    def line_of(self, loc: Loc) -> int:
+        """Line of the deepest part of `loc` that exists in the file (1 if none)."""
+        for end in range(len(loc), 0, -1):
+            if loc[:end] in self.lines:
+                return self.lines[loc[:end]]
+        return 1
+
+
+def load_fiche(path: Path) -> LoadedFiche:
+    """Read and parse one fiche file; raise FicheError with a line for any problem."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _error(name, None, f"impossible de lire le fichier ({exc.strerror})") from None
+    text = _decode(name, raw)
+    if not text.strip():
+        raise _error(name, 1, "le fichier est vide : copiez un modèle depuis fiches/ pour commencer")
+    document = _parse(name, text)
+    if not isinstance(document, CommentedMap):
+        raise _error(
+            name, 1, "une fiche doit être une suite de champs « clé: valeur » (par exemple « metier: … »)"
+        )
+    lines: dict[Loc, int] = {}
+    data = _plain(document, (), lines)
+    return LoadedFiche(path, data, lines)
+
+
+def _decode(name: str, raw: bytes) -> str:
+    """UTF-8 with or without BOM; anything else gets the line of the first bad byte."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _error(
+            name,
+            line,
+            "le fichier n'est pas en UTF-8 : enregistrez-le en « UTF-8 » depuis votre éditeur",
+        ) from None
+
+
+def _parse(name: str, text: str) -> Any:
+    yaml = YAML(typ="rt")
+    try:
+        return yaml.load(text)
+    except DuplicateKeyError as exc:
+        key = exc.problem.split('"')[1] if '"' in (exc.problem or "") else ""
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise _error(name, line, f"le champ « {key} » est écrit deux fois : gardez-en un seul") from None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "syntaxe incorrecte"
+        raise _error(
+            name,
+            line,
+            f"YAML invalide ({problem}) : vérifiez l'indentation et les « : » ; "
+            "un texte qui contient « : » ou commence par un signe doit être entre guillemets",
+        ) from None
+    except YAMLError as exc:
+        raise _error(name, None, f"YAML invalide ({exc})") from None
+
+
+def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
+    """Convert ruamel nodes to dict/list/str, recording each child's 1-based line."""
+    if isinstance(node, CommentedMap):
+        out = {}
+        for key, value in node.items():
+            child = (*loc, str(key))
+            lines[child] = node.lc.key(key)[0] + 1
+            out[str(key)] = _plain(value, child, lines)
+        return out
+    if isinstance(node, CommentedSeq):
+        items = []
+        for index, value in enumerate(node):
+            child = (*loc, index)
+            lines[child] = node.lc.item(index)[0] + 1
+            items.append(_plain(value, child, lines))
+        return items
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def _error(name: str, line: int | None, message: str) -> FicheError:
+    return FicheError([FicheProblem(name, line, None, message)])

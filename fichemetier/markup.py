@@ -1,0 +1,100 @@
+"""Step 3b, markup: the inline markdown of prose fields turned into safe HTML.
+
+Fiche text is data, never markup: only **gras**, *italique* and links are understood;
+raw HTML, images and everything else print literally (escaped). French typography is
+applied to the words but never to URLs.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup, escape
+
+from .typography import french
+
+ALLOWED_SCHEMES = ("http", "https", "mailto")
+_TAGS = {"strong_open": "<strong>", "strong_close": "</strong>", "em_open": "<em>", "em_close": "</em>"}
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("zero", {"linkify": True, "html": False})
+    md.enable(["emphasis", "link", "autolink", "linkify", "escape"])
+    return md
+
+
+def inline_tokens(text: str) -> list[Token]:
+    """Inline tokens of one paragraph (line breaks inside it are plain spaces)."""
+    tokens = _parser().parseInline(" ".join(text.split("\n")))
+    return tokens[0].children or [] if tokens else []
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split a prose field on blank lines, as an editor writes paragraphs."""
+    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+def links(text: str) -> list[tuple[str, str]]:
+    """(label, url) of every link written in `text`, in order; label is empty for bare URLs."""
+    found = []
+    for block in paragraphs(text):
+        label: list[str] | None = None
+        url = ""
+        for token in inline_tokens(block):
+            if token.type == "link_open":
+                label, url = [], str(token.attrs.get("href", ""))
+                bare = token.markup in ("autolink", "linkify")
+            elif token.type == "link_close" and label is not None:
+                found.append(("" if bare else "".join(label).strip(), url))
+                label = None
+            elif label is not None and token.type in ("text", "code_inline"):
+                label.append(token.content)
+    return found
+
+
+def bad_link(url: str) -> str | None:
+    """Why `url` cannot be printed as a link, or None when it is fine."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ALLOWED_SCHEMES:
+        return f"le lien « {url} » doit commencer par https:// (ou http://)"
+    if parts.scheme.lower() != "mailto" and not parts.netloc:
+        return f"le lien « {url} » n'a pas de nom de site après https://"
+    return None
+
+
+def inline_html(text: str) -> Markup:
+    """One paragraph of inline markdown → escaped HTML with French typography."""
+    out: list[str] = []
+    in_url_label = False
+    for token in inline_tokens(text):
+        if token.type in _TAGS:
+            out.append(_TAGS[token.type])
+        elif token.type == "link_open":
+            href = str(token.attrs.get("href", ""))
+            in_url_label = token.markup in ("autolink", "linkify")
+            css = ' class="url"' if in_url_label else ""
+            out.append(f'<a href="{escape(href)}"{css}>')
+        elif token.type == "link_close":
+            out.append("</a>")
+            in_url_label = False
+        elif token.type == "softbreak":
+            out.append(" ")
+        elif token.type == "hardbreak":
+            out.append("<br>")
+        elif in_url_label:
+            out.append(url_html(token.content))
+        else:
+            out.append(str(escape(french(token.content))))
+    return Markup("".join(out))
+
+
+def url_html(url: str) -> Markup:
+    """A URL as printed: exact characters, with break opportunities after each slash."""
+    shown = url.split("://", 1)
+    prefix = f"{shown[0]}://" if len(shown) == 2 else ""
+    rest = shown[-1]
+    return Markup(escape(prefix) + Markup("/<wbr>").join(escape(part) for part in rest.split("/")))

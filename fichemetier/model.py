@@ -1,0 +1,217 @@
+"""Step 2, model: what a fiche may contain, validated with pydantic.
+
+The models are strict (an unknown key such as `citaton` is an error) and every
+pydantic error is turned here, in one place, into a located French message.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .errors import FicheError, FicheProblem
+from .load import LoadedFiche, Loc
+from .markup import bad_link, inline_tokens, links, paragraphs
+
+NIVEAUX = ("CAP", "bac", "bac+1", "bac+2", "bac+3", "bac+4", "bac+5", "bac+6", "bac+8")
+PHOTO_TYPES = (".jpg", ".jpeg", ".png")
+
+
+def _niveau(value: Any) -> str:
+    """Accept `Bac + 2`, `BAC+2`, `cap`…; refuse anything outside the closed set."""
+    key = "".join(str(value).split()).lower()
+    for niveau in NIVEAUX:
+        if key == niveau.lower():
+            return niveau
+    choices = ", ".join(n.replace("+", " + ") for n in NIVEAUX)
+    raise PydanticCustomError(
+        "niveau", "« {value} » n'est pas un niveau connu ({choices})", {"value": value, "choices": choices}
+    )
+
+
+def _url(value: str) -> str:
+    if " " in value.strip() or (problem := bad_link(value.strip())):
+        raise PydanticCustomError("url", problem or f"le lien « {value} » contient une espace")
+    return value.strip()
+
+
+def _prose(value: str) -> str:
+    """Markdown links must be web links; images are refused rather than silently dropped."""
+    for _label, url in links(value):
+        if problem := bad_link(url):
+            raise PydanticCustomError("url", problem)
+    for block in paragraphs(value):
+        if any(t.type == "text" and "![" in t.content for t in inline_tokens(block)):
+            raise PydanticCustomError("image", "les images ne sont pas permises dans le texte")
+    return value
+
+
+Text = Annotated[str, Field(min_length=1)]
+Prose = Annotated[str, Field(min_length=1), AfterValidator(_prose)]
+Url = Annotated[str, Field(min_length=1), AfterValidator(_url)]
+Niveau = Annotated[str, BeforeValidator(_niveau)]
+
+
+class Base(BaseModel):
+    """Every model forbids unknown keys, so typos are caught, and strips stray spaces."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Temoignage(Base):
+    citation: Prose
+    auteur: Text
+    photo: Path | None = None
+
+    @field_validator("citation")
+    @classmethod
+    def _no_guillemets(cls, value: str) -> str:
+        """The template adds « »; strip the ones an editor may have typed."""
+        return value.strip().strip("«»\"“” \u00a0\u202f") or value
+
+    @field_validator("photo")
+    @classmethod
+    def _photo_in_folder(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        folder = (info.context or {}).get("folder")
+        if value is None or folder is None:
+            return value
+        path = (folder / value).resolve()
+        if value.is_absolute() or not path.is_relative_to(folder.resolve()):
+            raise PydanticCustomError("photo", "la photo doit être dans le dossier de la fiche")
+        if path.suffix.lower() not in PHOTO_TYPES:
+            raise PydanticCustomError("photo", "la photo doit être un fichier .jpg ou .png")
+        if not path.is_file():
+            raise PydanticCustomError("photo", "fichier « {name} » introuvable", {"name": str(value)})
+        return path
+
+
+class Remuneration(Base):
+    texte: Prose
+    debutant: int | None = Field(default=None, gt=0, le=100_000)
+    experimente: int | None = Field(default=None, gt=0, le=100_000)
+
+    @model_validator(mode="after")
+    def _scale(self) -> Remuneration:
+        if (self.debutant is None) != (self.experimente is None):
+            raise PydanticCustomError(
+                "echelle", "indiquez debutant et experimente ensemble (ou aucun des deux)"
+            )
+        if self.debutant and self.experimente and self.debutant > self.experimente:
+            raise PydanticCustomError("echelle", "debutant doit être inférieur à experimente")
+        return self
+
+
+class Etablissement(Base):
+    nom: Prose
+    details: Prose | None = None
+    cout: Prose | None = None
+    lien: Url | None = None
+
+
+class Formation(Base):
+    texte: Prose
+    etablissements: list[Etablissement] = []
+    liens: list[Url] = []
+
+
+class GroupeFormations(Base):
+    niveau: Niveau | None = None
+    formations: list[Formation] = Field(min_length=1)
+
+
+class Fiche(Base):
+    rubrique: Text = "Dans mon job"
+    metier: Text
+    temoignage: Temoignage | None = None
+    le_metier: Prose
+    remuneration: Remuneration | None = None
+    formations_publiques: list[GroupeFormations] = []
+    formations_privees: list[GroupeFormations] = []
+    partenaire: Prose | None = None
+    editeur: Text | None = None
+
+
+def validate(loaded: LoadedFiche) -> Fiche:
+    """Validate loaded data; raise FicheError listing every problem with its line."""
+    try:
+        return Fiche.model_validate(loaded.data, context={"folder": loaded.path.parent})
+    except ValidationError as exc:
+        problems = [_problem(loaded, error) for error in exc.errors()]
+        raise FicheError(sorted(problems, key=lambda p: p.line or 0)) from None
+
+
+def _problem(loaded: LoadedFiche, error: Any) -> FicheProblem:
+    loc: Loc = tuple(error["loc"])
+    return FicheProblem(loaded.name, loaded.line_of(loc), field_path(loc), _message(error, loc))
+
+
+def field_path(loc: Loc) -> str:
+    """('formations_publiques', 0, 'niveau') → 'formations_publiques[0].niveau'."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "fiche"
+
+
+_MESSAGES = {
+    "missing": "champ obligatoire manquant : ajoutez « {name}: … »",
+    "string_too_short": "ce champ ne peut pas être vide",
+    "too_short": "la liste ne peut pas être vide : ajoutez au moins un élément",
+    "string_type": "un texte est attendu ici",
+    "int_type": "un nombre entier d'euros est attendu, par exemple 2000",
+    "int_parsing": "un nombre entier d'euros est attendu, par exemple 2000 (sans espace ni €)",
+    "int_from_float": "un nombre entier d'euros est attendu, sans virgule",
+    "greater_than": "le montant doit être supérieur à 0",
+    "less_than_equal": "le montant est trop grand (en € brut mensuel, au plus 100000)",
+    "list_type": "une liste est attendue : une ligne par élément, commençant par « - »",
+    "model_type": "des champs « clé: valeur » sont attendus ici",
+    "model_attributes_type": "des champs « clé: valeur » sont attendus ici",
+    "path_type": "un nom de fichier est attendu ici",
+}
+
+
+def _message(error: Any, loc: Loc) -> str:
+    kind = error["type"]
+    name = str(loc[-1]) if loc else ""
+    if kind == "extra_forbidden":
+        allowed = list(_model_at(loc[:-1]).model_fields)
+        close = difflib.get_close_matches(name, allowed, n=1)
+        hint = f"vouliez-vous dire « {close[0]} » ? " if close else ""
+        return f"champ inconnu « {name} » : {hint}champs possibles : {', '.join(allowed)}"
+    if kind in _MESSAGES:
+        return _MESSAGES[kind].format(name=name)
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def _model_at(loc: Loc) -> type[BaseModel]:
+    """The model class that validates the mapping found at `loc`."""
+    model: type[BaseModel] = Fiche
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        model = _inner_model(model.model_fields[part].annotation) or model
+    return model
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        if found := _inner_model(arg):
+            return found
+    return None

@@ -1,0 +1,87 @@
+"""Step 4, render: a validated fiche → HTML (Jinja2) → PDF bytes (WeasyPrint).
+
+A `Renderer` is set up once per process: templates compiled, stylesheets parsed and
+fonts registered once, so each fiche only pays for its own layout. The URL fetcher
+lets WeasyPrint read the project's styles and fonts and the fiche's own images,
+nothing else: no network, no file elsewhere on the disk.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from . import __version__
+from .markup import inline_html, links, paragraphs, url_html
+from .model import Fiche
+from .typography import euros, french, niveau_label
+
+PROJECT = Path(__file__).resolve().parent.parent
+TEMPLATES = PROJECT / "templates"
+STYLES = PROJECT / "styles"
+STYLESHEETS = ("theme.css", "fonts.css", "fiche.css")
+
+
+class LocalOnlyFetcher(URLFetcher):
+    """Serve `file:` URLs inside the allowed folders; refuse everything else."""
+
+    def __init__(self, allowed: list[Path]):
+        super().__init__(allowed_protocols={"file"})
+        self.allowed = [folder.resolve() for folder in allowed]
+
+    def fetch(self, url, headers=None):
+        if not url.startswith("file:"):
+            raise ValueError(f"ressource externe refusée : {url}")
+        path = Path(self._path_of(url)).resolve()
+        if not any(path.is_relative_to(folder) for folder in self.allowed):
+            raise ValueError(f"fichier hors du projet refusé : {path}")
+        return super().fetch(url, headers)
+
+    @staticmethod
+    def _path_of(url: str) -> str:
+        from urllib.request import url2pathname
+
+        return url2pathname(url.split("?")[0].removeprefix("file:"))
+
+
+class Renderer:
+    """Everything that is the same for every fiche, prepared once."""
+
+    def __init__(self) -> None:
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(
+            md=inline_html, paragraphs=paragraphs, links=links, url=url_html,
+            french=french, euros=euros, niveau=niveau_label,
+        )
+        self.template = self.env.get_template("fiche.html.j2")
+        self.fonts = FontConfiguration()
+        style_fetcher = LocalOnlyFetcher([STYLES])
+        self.stylesheets = [
+            CSS(filename=STYLES / name, font_config=self.fonts, url_fetcher=style_fetcher)
+            for name in STYLESHEETS
+        ]
+
+    def html(self, fiche: Fiche) -> str:
+        """The fiche as a standalone HTML document (the text stage, easy to diff)."""
+        return self.template.render(fiche=fiche, generator=f"fichemetier {__version__}")
+
+    def pdf(self, fiche: Fiche, folder: Path) -> bytes:
+        """Lay out and write the PDF; `folder` is the fiche's own, where its photo lives."""
+        document = HTML(
+            string=self.html(fiche),
+            base_url=folder.resolve().as_uri() + "/",
+            url_fetcher=LocalOnlyFetcher([folder, STYLES]),
+        )
+        return document.write_pdf(
+            stylesheets=self.stylesheets, font_config=self.fonts, pdf_tags=True
+        )

@@ -1,0 +1,66 @@
+"""Step 3a, typography: the French print code applied to plain text.
+
+Editors type ordinary spaces and straight quotes; a printed fiche needs the
+no-break spaces that keep « : ; ! ? € » on the line of their word, grouped
+thousands, and typographic apostrophes. URLs and e-mail addresses are left exactly
+as written, since a changed character would break them.
+"""
+
+from __future__ import annotations
+
+import re
+
+NNBSP = "\u202f"  # narrow no-break space: before ; ! ?, inside « », in 10 800
+NBSP = "\u00a0"  # no-break space: before : and €, inside bac + 2
+
+_PROTECTED = re.compile(
+    r"(?:https?://|www\.)[^\s<>«»]*[^\s<>«».,;:!?)]"  # URLs, without trailing punctuation
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+)
+# Protected text is swapped for private-use placeholders while the rules run.
+_PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+_SPACES = f"[ \t{NBSP}{NNBSP}]"
+
+_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\.\.\."), "…"),
+    (re.compile(r"(?<=\w)'|'(?=\w)"), "’"),
+    # Guillemets: « and » hug their text with a narrow no-break space.
+    (re.compile(f"«{_SPACES}*"), f"«{NNBSP}"),
+    (re.compile(f"{_SPACES}*»"), f"{NNBSP}»"),
+    (re.compile(r'"([^"\n]+)"'), f"«{NNBSP}\\1{NNBSP}»"),
+    # High punctuation: ; ! ? take a narrow no-break space, : a full one.
+    (re.compile(f"{_SPACES}+([;!?]+)"), f"{NNBSP}\\1"),
+    (re.compile(f"(?<=[^\\s;!?{NBSP}{NNBSP}])([;!?]+)"), f"{NNBSP}\\1"),
+    (re.compile(f"{_SPACES}+:"), f"{NBSP}:"),
+    (re.compile(r"(?<=[^\W\d_]):(?=\s)"), f"{NBSP}:"),
+    # Numbers: groups of thousands joined by a narrow no-break space (2 000, 10 800).
+    (re.compile(r"(?<=\d) (?=\d{3}\b)"), NNBSP),
+    (re.compile(r"\b(\d{1,3})(\d{3})(?=\s?€)"), f"\\1{NNBSP}\\2"),
+    # A no-break space before € and %, and inside « bac + 2 ».
+    (re.compile(f"(?<=\\d){_SPACES}*(€|%)"), f"{NBSP}\\1"),
+    (re.compile(f"\\b([Bb]ac|BAC){_SPACES}*\\+{_SPACES}*(\\d)"), f"\\1{NBSP}+{NBSP}\\2"),
+]
+
+
+def french(text: str) -> str:
+    """Apply French typography to `text`, leaving URLs and e-mail addresses untouched."""
+    kept: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        kept.append(match.group())
+        return f"\ue000{len(kept) - 1}\ue001"
+
+    text = _PROTECTED.sub(keep, text)
+    for pattern, replacement in _RULES:
+        text = pattern.sub(replacement, text)
+    return _PLACEHOLDER.sub(lambda m: kept[int(m.group(1))], text)
+
+
+def euros(amount: int) -> str:
+    """`2000` → `2 000 €` with the right no-break spaces, for the salary scale."""
+    return f"{amount:,}".replace(",", NNBSP) + f"{NBSP}€"
+
+
+def niveau_label(niveau: str) -> str:
+    """`bac+2` → `bac + 2` kept on one line, as printed on the level badges."""
+    return niveau.replace("+", f"{NBSP}+{NBSP}")
