@@ -56,8 +56,12 @@ def _prose(value: str) -> str:
         if problem := bad_link(url):
             raise PydanticCustomError("url", problem)
     for block in paragraphs(value):
-        if any(t.type == "text" and "![" in t.content for t in inline_tokens(block)):
-            raise PydanticCustomError("image", "les images ne sont pas permises dans le texte")
+        tokens = inline_tokens(block)
+        for before, token in zip(tokens, tokens[1:], strict=False):
+            if token.type == "link_open" and before.content.endswith("!"):
+                raise PydanticCustomError(
+                    "image", "les images ne sont pas permises dans le texte (« ![…](…) »)"
+                )
     return value
 
 

@@ -1,0 +1,54 @@
+"""Shared fixtures: the seed fiche rendered once per test session, and a fiche writer."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from fichemetier.load import load_fiche
+from fichemetier.model import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_YAML = ROOT / "fiches" / "developpeur-back-end.yaml"
+SEED_TEXT = Path(__file__).parent / "data" / "seed-developpeur-back-end.txt"
+
+MINIMAL = """\
+metier: Boulanger
+le_metier: Il fabrique le pain.
+"""
+
+
+@pytest.fixture(scope="session")
+def renderer():
+    from fichemetier.render import Renderer
+
+    return Renderer()
+
+
+@pytest.fixture(scope="session")
+def seed_fiche():
+    return validate(load_fiche(SEED_YAML))
+
+
+@pytest.fixture(scope="session")
+def seed_pdf(renderer, seed_fiche, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("seed") / "developpeur-back-end.pdf"
+    path.write_bytes(renderer.pdf(seed_fiche, SEED_YAML.parent))
+    return path
+
+
+@pytest.fixture
+def write_fiche(tmp_path):
+    """Write a fiche file (dedented YAML text, or raw bytes) and return its path."""
+
+    def write(text: str | bytes, name: str = "fiche.yaml") -> Path:
+        path = tmp_path / name
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return write
