@@ -29,11 +29,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description="Génère un PDF par fiche métier (fichier YAML).",
     )
     parser.add_argument(
-        "paths", nargs="*", type=Path, metavar="CHEMIN",
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="CHEMIN",
         help="fichiers .yaml ou dossiers de fiches (par défaut : fiches/)",
     )
     parser.add_argument(
-        "--out", type=Path, default=Path("output"), metavar="DOSSIER",
+        "--out",
+        type=Path,
+        default=Path("output"),
+        metavar="DOSSIER",
         help="dossier où écrire les PDF (par défaut : output/)",
     )
     parser.add_argument(
@@ -112,10 +118,8 @@ def read_all(files: list[Path]) -> tuple[dict[Path, Fiche], list[FicheProblem]]:
             problems.extend(exc.problems)
             continue
         if (first := outputs.setdefault(path.stem, path)) != path:
-            problems.append(FicheProblem(
-                str(path), None, None,
-                f"même nom de PDF que {first} ({path.stem}.pdf) : renommez l'un des deux fichiers",
-            ))
+            message = f"même nom de PDF que {first} ({path.stem}.pdf) : renommez l'un des deux"
+            problems.append(FicheProblem(str(path), None, None, message))
             continue
         fiches[path] = fiche
     return fiches, problems

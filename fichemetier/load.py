@@ -49,11 +49,15 @@ def load_fiche(path: Path) -> LoadedFiche:
         raise _error(name, None, f"impossible de lire le fichier ({exc.strerror})") from None
     text = _decode(name, raw)
     if not text.strip():
-        raise _error(name, 1, "le fichier est vide : copiez un modèle depuis fiches/ pour commencer")
+        raise _error(
+            name, 1, "le fichier est vide : copiez un modèle depuis fiches/ pour commencer"
+        )
     document = _parse(name, text)
     if not isinstance(document, CommentedMap):
         raise _error(
-            name, 1, "une fiche doit être une suite de champs « clé: valeur » (par exemple « metier: … »)"
+            name,
+            1,
+            "une fiche doit être une suite de champs « clé: valeur » (par exemple « metier: … »)",
         )
     lines: dict[Loc, int] = {}
     data = _plain(document, (), lines)
@@ -80,7 +84,9 @@ def _parse(name: str, text: str) -> Any:
     except DuplicateKeyError as exc:
         key = exc.problem.split('"')[1] if '"' in (exc.problem or "") else ""
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise _error(name, line, f"le champ « {key} » est écrit deux fois : gardez-en un seul") from None
+        raise _error(
+            name, line, f"le champ « {key} » est écrit deux fois : gardez-en un seul"
+        ) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -17,7 +17,12 @@ from markupsafe import Markup, escape
 from .typography import french
 
 ALLOWED_SCHEMES = ("http", "https", "mailto")
-_TAGS = {"strong_open": "<strong>", "strong_close": "</strong>", "em_open": "<em>", "em_close": "</em>"}
+_TAGS = {
+    "strong_open": "<strong>",
+    "strong_close": "</strong>",
+    "em_open": "<em>",
+    "em_close": "</em>",
+}
 
 
 @lru_cache(maxsize=1)

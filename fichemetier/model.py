@@ -40,7 +40,9 @@ def _niveau(value: Any) -> str:
             return niveau
     choices = ", ".join(n.replace("+", " + ") for n in NIVEAUX)
     raise PydanticCustomError(
-        "niveau", "« {value} » n'est pas un niveau connu ({choices})", {"value": value, "choices": choices}
+        "niveau",
+        "« {value} » n'est pas un niveau connu ({choices})",
+        {"value": value, "choices": choices},
     )
 
 
@@ -86,7 +88,7 @@ class Temoignage(Base):
     @classmethod
     def _no_guillemets(cls, value: str) -> str:
         """The template adds « »; strip the ones an editor may have typed."""
-        return value.strip().strip("«»\"“” \u00a0\u202f") or value
+        return value.strip().strip('«»"“” \u00a0\u202f') or value
 
     @field_validator("photo")
     @classmethod
@@ -100,7 +102,9 @@ class Temoignage(Base):
         if path.suffix.lower() not in PHOTO_TYPES:
             raise PydanticCustomError("photo", "la photo doit être un fichier .jpg ou .png")
         if not path.is_file():
-            raise PydanticCustomError("photo", "fichier « {name} » introuvable", {"name": str(value)})
+            raise PydanticCustomError(
+                "photo", "fichier « {name} » introuvable", {"name": str(value)}
+            )
         return path
 
 

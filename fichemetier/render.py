@@ -60,8 +60,13 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters.update(
-            md=inline_html, paragraphs=paragraphs, links=links, url=url_html,
-            french=french, euros=euros, niveau=niveau_label,
+            md=inline_html,
+            paragraphs=paragraphs,
+            links=links,
+            url=url_html,
+            french=french,
+            euros=euros,
+            niveau=niveau_label,
         )
         self.template = self.env.get_template("fiche.html.j2")
         self.fonts = FontConfiguration()

@@ -14,13 +14,15 @@ def problem_of(path):
 
 
 def test_lines_are_recorded_for_keys_and_list_items(write_fiche):
-    loaded = load_fiche(write_fiche("""\
+    loaded = load_fiche(
+        write_fiche("""\
         metier: Boulanger
         formations_publiques:
           - niveau: CAP
             formations:
               - texte: CAP boulanger
-        """))
+        """)
+    )
     assert loaded.data["formations_publiques"][0]["niveau"] == "CAP"
     assert loaded.line_of(("metier",)) == 1
     assert loaded.line_of(("formations_publiques", 0, "niveau")) == 3

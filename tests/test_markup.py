@@ -7,7 +7,7 @@ from fichemetier.typography import NBSP
 def test_bold_italic_and_links():
     html = inline_html("un **gras**, un *italique* et [Onisep](https://www.onisep.fr)")
     assert html == (
-        'un <strong>gras</strong>, un <em>italique</em> et '
+        "un <strong>gras</strong>, un <em>italique</em> et "
         '<a href="https://www.onisep.fr">Onisep</a>'
     )
 
@@ -33,6 +33,11 @@ def test_typography_applies_to_words_but_not_to_urls():
 def test_links_and_paragraphs():
     text = "Par [Lyon 1](https://a.fr), <https://b.fr>\net www.c.fr.\n\nSuite."
     assert links(text) == [
-        ("Lyon 1", "https://a.fr"), ("", "https://b.fr"), ("", "http://www.c.fr")
+        ("Lyon 1", "https://a.fr"),
+        ("", "https://b.fr"),
+        ("", "http://www.c.fr"),
     ]
-    assert paragraphs(text) == ["Par [Lyon 1](https://a.fr), <https://b.fr>\net www.c.fr.", "Suite."]
+    assert paragraphs(text) == [
+        "Par [Lyon 1](https://a.fr), <https://b.fr>\net www.c.fr.",
+        "Suite.",
+    ]

@@ -40,21 +40,47 @@ def test_valid_fiche_and_normalised_values(write_fiche):
 
 ERRORS = [
     ("citation:", "citaton:", 3, "temoignage.citaton", "vouliez-vous dire « citation »"),
-    ("niveau: CAP", "niveau: bac+9", 11, "formations_publiques[0].niveau",
-     "« bac+9 » n'est pas un niveau connu (CAP, bac"),
-    ("https://www.onisep.fr/cap", "www.onisep.fr/cap", 15,
-     "formations_publiques[0].formations[0].liens[0]", "doit commencer par https://"),
-    ("https://www.onisep.fr/cap", "javascript:alert(1)", 15,
-     "formations_publiques[0].formations[0].liens[0]", "doit commencer par https://"),
+    (
+        "niveau: CAP",
+        "niveau: bac+9",
+        11,
+        "formations_publiques[0].niveau",
+        "« bac+9 » n'est pas un niveau connu (CAP, bac",
+    ),
+    (
+        "https://www.onisep.fr/cap",
+        "www.onisep.fr/cap",
+        15,
+        "formations_publiques[0].formations[0].liens[0]",
+        "doit commencer par https://",
+    ),
+    (
+        "https://www.onisep.fr/cap",
+        "javascript:alert(1)",
+        15,
+        "formations_publiques[0].formations[0].liens[0]",
+        "doit commencer par https://",
+    ),
     ("auteur: Paul", 'auteur: ""', 4, "temoignage.auteur", "ne peut pas être vide"),
     ("metier: Boulanger\n", "", 1, "metier", "champ obligatoire manquant"),
     ("debutant: 1800", "debutant: 1 800 €", 8, "remuneration.debutant", "nombre entier"),
     ("debutant: 1800", "debutant: 3000", 6, "remuneration", "debutant doit être inférieur"),
     ("Il fabrique le pain.", "Voir [ici](ftp://x.fr).", 5, "le_metier", "« ftp://x.fr »"),
     ("Il fabrique le pain.", "Voir ![photo](https://x.fr/a.png)", 5, "le_metier", "images"),
-    ("      - texte: CAP boulanger\n", "      - etablissements: []\n", 13,
-     "formations_publiques[0].formations[0].texte", "champ obligatoire manquant"),
-    ("temoignage:\n  citation: « J'aime le matin. »\n  auteur: Paul\n", "temoignage: oui\n", 2, "temoignage", "« clé: valeur »"),
+    (
+        "      - texte: CAP boulanger\n",
+        "      - etablissements: []\n",
+        13,
+        "formations_publiques[0].formations[0].texte",
+        "champ obligatoire manquant",
+    ),
+    (
+        "temoignage:\n  citation: « J'aime le matin. »\n  auteur: Paul\n",
+        "temoignage: oui\n",
+        2,
+        "temoignage",
+        "« clé: valeur »",
+    ),
 ]
 
 
@@ -72,7 +98,9 @@ def test_every_error_is_reported_at_once_in_line_order(write_fiche):
     text = VALID.replace("citation:", "citaton:").replace("niveau: CAP", "niveau: bac+9")
     found = problems(write_fiche, text)
     assert [f[1] for f in found] == [
-        "temoignage.citation", "temoignage.citaton", "formations_publiques[0].niveau"
+        "temoignage.citation",
+        "temoignage.citaton",
+        "formations_publiques[0].niveau",
     ]
     assert [f[0] for f in found] == [2, 3, 11]
 

@@ -1,0 +1,111 @@
+"""The command-line contract: outputs, exit codes, messages, a batch that survives a bad fiche."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from pypdf import PdfReader
+
+from fichemetier.cli import main
+
+from .conftest import MINIMAL, SEED_YAML
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    """A project-like folder with fiches/, run from inside it as a user would."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "fiches").mkdir()
+    return tmp_path
+
+
+def test_default_run_renders_every_fiche_into_output(folder, capsys):
+    shutil.copy(SEED_YAML, folder / "fiches")
+    (folder / "fiches" / "boulanger.yaml").write_text(MINIMAL, encoding="utf-8")
+    assert main([]) == 0
+    assert sorted(p.name for p in (folder / "output").iterdir()) == [
+        "boulanger.pdf",
+        "developpeur-back-end.pdf",
+    ]
+    assert len(PdfReader(folder / "output" / "boulanger.pdf").pages) == 1
+    assert capsys.readouterr().err.strip() == "2 PDF écrits, 0 fiche en erreur"
+
+
+def test_a_bad_fiche_does_not_stop_the_others(folder, capsys):
+    fiches = folder / "fiches"
+    (fiches / "a-bon.yaml").write_text(MINIMAL, encoding="utf-8")
+    (fiches / "b-mauvais.yaml").write_text(
+        MINIMAL + "formations_publiques:\n  - niveau: bac+9\n    formations:\n      - texte: X\n",
+        encoding="utf-8",
+    )
+    (fiches / "c-bon.yaml").write_text(MINIMAL, encoding="utf-8")
+    assert main([]) == 1
+    assert sorted(p.name for p in (folder / "output").iterdir()) == ["a-bon.pdf", "c-bon.pdf"]
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(
+        "fiches/b-mauvais.yaml:4: formations_publiques[0].niveau: « bac+9 » n'est pas un niveau"
+    )
+    assert err[-1] == "2 PDF écrits, 1 fiche en erreur"
+    assert "Traceback" not in "\n".join(err)
+
+
+def test_a_failing_fiche_keeps_its_previous_good_pdf(folder):
+    fiche = folder / "fiches" / "boulanger.yaml"
+    fiche.write_text(MINIMAL, encoding="utf-8")
+    assert main([]) == 0
+    good = (folder / "output" / "boulanger.pdf").read_bytes()
+    fiche.write_text(MINIMAL + "citaton: oups\n", encoding="utf-8")
+    assert main([]) == 1
+    assert (folder / "output" / "boulanger.pdf").read_bytes() == good
+    assert [p.name for p in (folder / "output").iterdir()] == ["boulanger.pdf"]  # no temp file
+
+
+def test_paths_and_out_option(folder, capsys):
+    one = folder / "ailleurs" / "un.yaml"
+    one.parent.mkdir()
+    one.write_text(MINIMAL, encoding="utf-8")
+    assert main([str(one), "--out", "pdf"]) == 0
+    assert (folder / "pdf" / "un.pdf").is_file()
+    assert not (folder / "output").exists()
+    assert "écrit pdf/un.pdf" in capsys.readouterr().out
+
+
+def test_check_validates_and_writes_nothing(folder, capsys):
+    (folder / "fiches" / "bon.yaml").write_text(MINIMAL, encoding="utf-8")
+    (folder / "fiches" / "vide.yaml").write_text("", encoding="utf-8")
+    assert main(["--check"]) == 1
+    assert not (folder / "output").exists()
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "fiches/vide.yaml:1: le fichier est vide : copiez un modèle depuis fiches/ pour commencer",
+        "1 fiche valide, 1 fiche en erreur",
+    ]
+    (folder / "fiches" / "vide.yaml").unlink()
+    assert main(["--check", "fiches"]) == 0
+
+
+def test_usage_errors_exit_2(folder, capsys):
+    assert main(["absent.yaml"]) == 2
+    assert "absent.yaml : fichier ou dossier introuvable" in capsys.readouterr().err
+    assert main(["fiches"]) == 2  # an empty folder
+    with pytest.raises(SystemExit) as caught:
+        main(["--option-inconnue"])
+    assert caught.value.code == 2
+
+
+def test_two_fiches_with_the_same_output_name(folder, capsys):
+    (folder / "fiches" / "x.yaml").write_text(MINIMAL, encoding="utf-8")
+    (folder / "autre").mkdir()
+    (folder / "autre" / "x.yaml").write_text(MINIMAL, encoding="utf-8")
+    assert main(["fiches", "autre"]) == 1
+    assert "autre/x.yaml: même nom de PDF que fiches/x.yaml" in capsys.readouterr().err
+
+
+def test_unwritable_output_folder_is_a_clear_error(folder, capsys):
+    (folder / "fiches" / "x.yaml").write_text(MINIMAL, encoding="utf-8")
+    (folder / "output").write_text("un fichier, pas un dossier")
+    assert main([]) == 1
+    err = capsys.readouterr().err
+    assert "fiches/x.yaml: impossible d'écrire output/x.pdf" in err
+    assert "Traceback" not in err
