@@ -87,8 +87,10 @@ def run(files: list[Path], out: Path, *, check: bool) -> int:
     fiches, problems = read_all(files)
     written = 0
     if not check and fiches:
-        from .render import Renderer  # WeasyPrint is slow to import: only when rendering
+        from .render import SLOW_FONT_SUBSETTING, SLOW_PATH_WARNING, Renderer
 
+        if SLOW_FONT_SUBSETTING:
+            print(SLOW_PATH_WARNING, file=sys.stderr)
         renderer = Renderer()
         for path, fiche in fiches.items():
             target = out / f"{path.stem}.pdf"

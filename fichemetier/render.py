@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 from weasyprint import CSS, HTML
+from weasyprint.text.ffi import harfbuzz_subset
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
@@ -24,6 +25,12 @@ PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT / "templates"
 STYLES = PROJECT / "styles"
 STYLESHEETS = ("theme.css", "fonts.css", "fiche.css")
+#: Without libharfbuzz-subset0, WeasyPrint subsets fonts with fontTools, about 3× slower.
+SLOW_FONT_SUBSETTING = harfbuzz_subset is None
+SLOW_PATH_WARNING = (
+    "attention : la bibliothèque libharfbuzz-subset0 manque, le rendu est environ 3 fois "
+    "plus lent ; lancez ./setup.sh (ou apt-get install libharfbuzz-subset0)"
+)
 
 
 class LocalOnlyFetcher(URLFetcher):

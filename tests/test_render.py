@@ -167,3 +167,16 @@ def test_fiche_text_is_escaped_not_markup(renderer, write_fiche, tmp_path):
     text = PdfReader(pdf).pages[0].extract_text()
     assert "<b>gras</b>".upper() in text  # the title is set in capitals
     assert "<img src=" in text and "file:///etc/passwd" in text
+
+
+def test_prose_is_hyphenated_in_french_but_urls_never(seed_pdf):
+    hyphen = "\u2010"  # the hyphen WeasyPrint adds at a hyphenation point
+    with pdfplumber.open(seed_pdf) as pdf:
+        text = "".join(page.extract_text() for page in pdf.pages)
+        assert hyphen in text, "no word was hyphenated"
+        for page in pdf.pages:
+            for link in page.hyperlinks:
+                box = page.crop((link["x0"], link["top"], link["x1"], link["bottom"]), strict=False)
+                chars = "".join(c["text"] for c in box.chars)
+                if chars.replace(hyphen, "") in link["uri"]:  # the URL itself, not a label
+                    assert hyphen not in chars, f"hyphen inside {link['uri']}"
