@@ -1,22 +1,29 @@
-"""Step 6, cli: `python generate.py [PATH...] [--out DIR] [--check]`.
+"""Step 6, cli: `python generate.py [PATH...] [--out DIR] [--check] [--jobs N] [--force]`.
 
 Two phases, as users expect from a batch: first every fiche is read and validated
-(all mistakes reported at once), then the valid ones are rendered. A bad fiche never
-stops the others; the exit code says whether everything went well.
+(all mistakes reported at once), then the valid ones that changed are rendered. A bad
+fiche never stops the others; the exit code says whether everything went well.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
+import time
 from pathlib import Path
 
+from .batch import Job, render_all
+from .cache import BuildCache, inputs_key, setup_key
 from .errors import FicheError, FicheProblem
 from .load import load_fiche
-from .model import Fiche, validate
+from .model import validate
+from .report import Report, reporter
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+SAVE_EVERY = 2.0  # seconds between saves of the build cache during a long batch
 
 
 class UsageError(Exception):
@@ -25,8 +32,7 @@ class UsageError(Exception):
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="generate.py",
-        description="Génère un PDF par fiche métier (fichier YAML).",
+        prog="generate.py", description="Génère un PDF par fiche métier (fichier YAML)."
     )
     parser.add_argument(
         "paths",
@@ -45,7 +51,27 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--check", action="store_true", help="vérifie les fiches sans écrire de PDF"
     )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        default=len(os.sched_getaffinity(0)),
+        metavar="N",
+        help="nombre de processus de mise en page (par défaut : un par cœur)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="refait tous les PDF, même ceux qui sont à jour"
+    )
+    parser.add_argument(
+        "--quiet", "-q", action="store_true", help="n'affiche que les erreurs et le bilan"
+    )
     return parser.parse_args(argv)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"un nombre entier ≥ 1 est attendu, pas « {text} »")
+    return int(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,11 +81,21 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"generate.py: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        return run(files, args.out, check=args.check)
+        return run(files, args, reporter(args.quiet))
     except KeyboardInterrupt:
-        print("\nInterrompu : les PDF déjà écrits sont complets.", file=sys.stderr)
+        print(
+            "\nInterrompu : les PDF déjà écrits sont complets, relancez pour finir.",
+            file=sys.stderr,
+        )
         return EXIT_INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def collect(paths: list[Path]) -> list[Path]:
@@ -83,72 +119,114 @@ def _shown(path: Path) -> Path:
     return Path(relative) if not relative.startswith("..") else path
 
 
-def run(files: list[Path], out: Path, *, check: bool) -> int:
-    fiches, problems = read_all(files)
-    written = 0
-    if not check and fiches:
-        from .render import SLOW_FONT_SUBSETTING, SLOW_PATH_WARNING, Renderer
-
-        if SLOW_FONT_SUBSETTING:
-            print(SLOW_PATH_WARNING, file=sys.stderr)
-        renderer = Renderer()
-        for path, fiche in fiches.items():
-            target = out / f"{path.stem}.pdf"
-            try:
-                write_pdf(renderer, fiche, path, target)
-            except FicheError as exc:
-                problems.extend(exc.problems)
-                continue
-            written += 1
-            print(f"écrit {_shown(target)}")
+def run(files: list[Path], args: argparse.Namespace, report: Report) -> int:
+    started = time.perf_counter()
+    cache = None if args.check else BuildCache(args.out, setup_key(options(args)))
+    jobs, up_to_date, problems = plan(files, args.out, cache, force=args.force)
     for problem in problems:
-        print(problem, file=sys.stderr)
+        report.problem(problem)
+    written = 0
+    if cache is not None and jobs:
+        written = render(jobs, args.jobs, cache, report, problems)
+    elif args.check:
+        written = len(jobs)
+    problems.sort(key=lambda p: (p.file, p.line or 0))
     failed = len({p.file for p in problems})
-    print(summary(len(fiches) if check else written, failed, check=check), file=sys.stderr)
+    seconds = time.perf_counter() - started
+    report.done(problems, summary(written, up_to_date, failed, seconds, check=args.check))
     return EXIT_FAILED if problems else EXIT_OK
 
 
-def read_all(files: list[Path]) -> tuple[dict[Path, Fiche], list[FicheProblem]]:
-    """Load and validate every fiche; a bad one is reported and skipped."""
-    fiches: dict[Path, Fiche] = {}
+def options(args: argparse.Namespace) -> dict[str, object]:
+    """The options that change a PDF's content (none yet beyond the code and styles)."""
+    return {}
+
+
+def plan(
+    files: list[Path], out: Path, cache: BuildCache | None, *, force: bool
+) -> tuple[list[Job], int, list[FicheProblem]]:
+    """Phase 1: skip the up-to-date fiches, load and validate the others."""
+    jobs: list[Job] = []
     problems: list[FicheProblem] = []
-    outputs: dict[str, Path] = {}
+    up_to_date = 0
+    targets: dict[str, Path] = {}
     for path in files:
+        target = out / f"{path.stem}.pdf"
+        if (first := targets.setdefault(target.name, path)) != path:
+            message = f"même nom de PDF que {first} ({target.name}) : renommez l'un des deux"
+            problems.append(FicheProblem(str(path), None, None, message))
+            continue
+        if cache is not None and not force and cache.is_fresh(path, target):
+            up_to_date += 1
+            continue
         try:
-            fiche = validate(load_fiche(path))
+            loaded = load_fiche(path)
+            fiche = validate(loaded)
         except FicheError as exc:
             problems.extend(exc.problems)
             continue
-        if (first := outputs.setdefault(path.stem, path)) != path:
-            message = f"même nom de PDF que {first} ({path.stem}.pdf) : renommez l'un des deux"
-            problems.append(FicheProblem(str(path), None, None, message))
+        photo = fiche.temoignage.photo if fiche.temoignage else None
+        dependencies = (photo,) if photo else ()
+        try:
+            key = inputs_key(loaded.digest, list(dependencies))
+        except OSError as exc:
+            problems.append(FicheProblem(str(path), None, None, f"image illisible ({exc})"))
             continue
-        fiches[path] = fiche
-    return fiches, problems
+        jobs.append(Job(path, target, fiche, dependencies, key))
+    return jobs, up_to_date, problems
 
 
-def write_pdf(renderer, fiche: Fiche, path: Path, target: Path) -> None:
-    """Render and write one PDF; a failure becomes a FicheError naming the fiche."""
-    from .write import write_atomic
+def render(
+    jobs: list[Job],
+    workers: int,
+    cache: BuildCache,
+    report: Report,
+    problems: list[FicheProblem],
+) -> int:
+    """Phase 2: render in parallel, record each PDF as it lands, save the cache often."""
+    from .render import SLOW_FONT_SUBSETTING, SLOW_PATH_WARNING
 
+    if SLOW_FONT_SUBSETTING:
+        report.note(SLOW_PATH_WARNING)
+    written = 0
+    saved = time.monotonic()
     try:
-        data = renderer.pdf(fiche, path.parent)
-    except Exception as exc:  # a rendering bug must not stop the other fiches
-        raise _failure(path, f"erreur inattendue pendant la mise en page ({exc!r})") from exc
-    try:
-        write_atomic(target, data)
-    except OSError as exc:
-        raise _failure(path, f"impossible d'écrire {target} ({exc.strerror})") from exc
+        with report.progress(len(jobs)):
+            for outcome in render_all(jobs, workers):
+                job = outcome.job
+                if outcome.problem:
+                    problems.append(outcome.problem)
+                    report.problem(outcome.problem)
+                    cache.forget(job.target)
+                    continue
+                written += 1
+                cache.record(job.source, job.target, list(job.dependencies), job.key)
+                report.written(str(_shown(job.target)))
+                if time.monotonic() - saved > SAVE_EVERY:
+                    _save(cache)
+                    saved = time.monotonic()
+    finally:
+        _save(cache)
+    return written
 
 
-def _failure(path: Path, message: str) -> FicheError:
-    return FicheError([FicheProblem(str(path), None, None, message)])
+def _save(cache: BuildCache) -> None:
+    """Saving the cache is an optimisation: an unwritable folder is reported per fiche."""
+    with contextlib.suppress(OSError):
+        cache.save()
 
 
-def summary(done: int, failed: int, *, check: bool) -> str:
-    """`3 PDF écrits, 1 fiche en erreur` — French plurals included."""
+def summary(written: int, up_to_date: int, failed: int, seconds: float, *, check: bool) -> str:
+    """`3 PDF écrits, 1 fiche en erreur (2,4 s)`, French plurals included."""
     if check:
-        head = f"{done} fiche{'s' if done > 1 else ''} valide{'s' if done > 1 else ''}"
+        parts = [_count(written, "fiche valide", "fiches valides")]
     else:
-        head = f"{done} PDF écrit{'s' if done > 1 else ''}"
-    return f"{head}, {failed} fiche{'s' if failed > 1 else ''} en erreur"
+        parts = [_count(written, "PDF écrit", "PDF écrits")]
+        if up_to_date:
+            parts.append(f"{up_to_date} à jour")
+    parts.append(_count(failed, "fiche en erreur", "fiches en erreur"))
+    return f"{', '.join(parts)} ({seconds:.1f} s)".replace(".", ",")
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number <= 1 else many}"

@@ -6,6 +6,7 @@ plain dicts and lists we record the line of each key and list item by field path
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ class LoadedFiche:
     path: Path
     data: dict[str, Any]
     lines: dict[Loc, int] = field(default_factory=dict)
+    digest: str = ""  # of the bytes read, so a build cache keys on exactly what was loaded
 
     @property
     def name(self) -> str:
@@ -61,7 +63,11 @@ def load_fiche(path: Path) -> LoadedFiche:
         )
     lines: dict[Loc, int] = {}
     data = _plain(document, (), lines)
-    return LoadedFiche(path, data, lines)
+    return LoadedFiche(path, data, lines, file_digest(raw))
+
+
+def file_digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
 
 
 def _decode(name: str, raw: bytes) -> str:

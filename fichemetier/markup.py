@@ -98,8 +98,13 @@ def inline_html(text: str) -> Markup:
 
 
 def url_html(url: str) -> Markup:
-    """A URL as printed: exact characters, with break opportunities after each slash."""
-    shown = url.split("://", 1)
-    prefix = f"{shown[0]}://" if len(shown) == 2 else ""
-    rest = shown[-1]
-    return Markup(escape(prefix) + Markup("/<wbr>").join(escape(part) for part in rest.split("/")))
+    """A URL as printed: its exact characters, breaking after a slash or *before* a hyphen
+    (never after it, where the hyphen would read as a word break)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    return Markup(escape(scheme + sep + rest.translate(_URL_BREAKS)))
+
+
+# U+200B allows a line break, U+FEFF forbids one; both are invisible.
+_URL_BREAKS = str.maketrans({"/": "/\u200b", "-": "\u200b-\ufeff"})

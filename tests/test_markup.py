@@ -27,7 +27,12 @@ def test_typography_applies_to_words_but_not_to_urls():
     html = inline_html("Voir : <https://x.fr/a:b/c>")
     assert f"Voir{NBSP}:" in html
     assert 'href="https://x.fr/a:b/c"' in html
-    assert "https://x.fr/<wbr>a:b/<wbr>c" in html  # break points after slashes only
+    assert "https://x.fr/\u200ba:b/\u200bc" in html  # may break after a slash
+
+
+def test_printed_urls_never_break_after_their_own_hyphens():
+    html = inline_html("<https://a-b.fr/c-d>")
+    assert ">https://a\u200b-\ufeffb.fr/\u200bc\u200b-\ufeffd</a>" in html
 
 
 def test_links_and_paragraphs():

@@ -1,0 +1,97 @@
+"""Incremental builds: which PDFs are already up to date.
+
+A PDF is up to date when nothing that shaped it changed: the fiche file, its images,
+the templates, styles and fonts, the package's code, the options. The record is one
+small JSON file in the output folder; missing, corrupt or from another setup, it is
+simply empty and everything is rendered again. It is never trusted over the disk: a
+PDF that was deleted or touched since is rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from pathlib import Path
+from typing import Any
+
+import weasyprint
+
+from . import __version__
+from .load import file_digest
+from .write import write_atomic
+
+CACHE_NAME = ".fiches-cache.json"
+PACKAGE = Path(__file__).resolve().parent
+PROJECT = PACKAGE.parent
+INPUT_FOLDERS = (PROJECT / "templates", PROJECT / "styles", PACKAGE)
+
+
+def setup_key(options: dict[str, Any]) -> str:
+    """One hash of everything shared by all fiches: code, templates, styles, fonts, options."""
+    digest = hashlib.sha256()
+    versions = (__version__, weasyprint.__version__, platform.python_version())
+    digest.update(json.dumps([versions, options], sort_keys=True, default=str).encode())
+    for folder in INPUT_FOLDERS:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(PROJECT)).encode() + b"\0")
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def inputs_key(source_digest: str, dependencies: list[Path]) -> str:
+    """Hash of one fiche's own inputs: its file's digest and the images it uses."""
+    digest = hashlib.sha256(source_digest.encode())
+    for path in dependencies:
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+class BuildCache:
+    """What was rendered, from which inputs, into which PDF (size and time)."""
+
+    def __init__(self, out: Path, setup: str):
+        self.path = out / CACHE_NAME
+        self.setup = setup
+        self.entries: dict[str, dict[str, Any]] = {}
+        try:
+            saved = json.loads(self.path.read_text(encoding="utf-8"))
+            if saved.get("setup") == setup and isinstance(saved.get("fiches"), dict):
+                self.entries = saved["fiches"]
+        except (OSError, ValueError, AttributeError):
+            pass  # no cache, or an unreadable one: render everything
+
+    def is_fresh(self, source: Path, target: Path) -> bool:
+        entry = self.entries.get(target.name)
+        if not entry or entry.get("source") != str(source.resolve()):
+            return False
+        try:
+            if entry.get("pdf") != _stamp(target):
+                return False
+            own = file_digest(source.read_bytes())
+            return entry.get("key") == inputs_key(own, [Path(d) for d in entry["deps"]])
+        except (OSError, KeyError, TypeError):
+            return False
+
+    def record(self, source: Path, target: Path, dependencies: list[Path], key: str) -> None:
+        """Remember a PDF just written; `key` is the inputs_key taken *before* rendering, so
+        a fiche edited during the render is seen as changed next time."""
+        self.entries[target.name] = {
+            "source": str(source.resolve()),
+            "deps": [str(d) for d in dependencies],
+            "key": key,
+            "pdf": _stamp(target),
+        }
+
+    def forget(self, target: Path) -> None:
+        self.entries.pop(target.name, None)
+
+    def save(self) -> None:
+        data = {"setup": self.setup, "fiches": self.entries}
+        write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=0).encode())
+
+
+def _stamp(pdf: Path) -> list[int]:
+    stat = pdf.stat()
+    return [stat.st_size, stat.st_mtime_ns]

@@ -1,0 +1,88 @@
+"""What the user sees while a batch runs: a progress bar on a terminal, plain lines in
+logs and CI, nothing but problems and the summary with --quiet."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .errors import FicheProblem
+
+
+class Report:
+    """Plain lines: one per written PDF on stdout, one per problem on stderr."""
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+
+    @contextmanager
+    def progress(self, total: int) -> Iterator[None]:
+        yield
+
+    def written(self, name: str) -> None:
+        if not self.quiet:
+            print(f"écrit {name}", flush=True)
+
+    def problem(self, problem: FicheProblem) -> None:
+        print(problem, file=sys.stderr, flush=True)
+
+    def note(self, text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    def done(self, problems: list[FicheProblem], summary: str) -> None:
+        """The summary, after the failures again so that they are not lost in a long log."""
+        if problems and not self.quiet:
+            print("\nFiches en erreur :", file=sys.stderr)
+            for problem in problems:
+                print(f"  {problem}", file=sys.stderr)
+        print(summary, file=sys.stderr)
+
+
+class ProgressReport(Report):
+    """A rich progress bar, with problems printed above it as they come."""
+
+    def __init__(self) -> None:
+        super().__init__(quiet=False)
+        from rich.console import Console
+
+        self.console = Console(stderr=True, highlight=False)
+        self.bar = None
+
+    @contextmanager
+    def progress(self, total: int) -> Iterator[None]:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=self.console,
+            transient=True,
+        ) as bar:
+            self.bar = bar
+            self.task = bar.add_task("Mise en page", total=total)
+            try:
+                yield
+            finally:
+                self.bar = None
+
+    def written(self, name: str) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task)
+
+    def problem(self, problem: FicheProblem) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task)
+        self.console.print(str(problem), markup=False, style="red")
+
+    def note(self, text: str) -> None:
+        self.console.print(text, markup=False, style="yellow")
+
+
+def reporter(quiet: bool) -> Report:
+    """A progress bar on a terminal, plain lines otherwise (pipes, CI, logs)."""
+    if not quiet and sys.stderr.isatty():
+        return ProgressReport()
+    return Report(quiet)
