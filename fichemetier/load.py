@@ -96,15 +96,40 @@ def _parse(name: str, text: str) -> Any:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        problem = exc.problem or exc.context or "syntaxe incorrecte"
-        raise _error(
-            name,
-            line,
-            f"YAML invalide ({problem}) : vérifiez l'indentation et les « : » ; "
-            "un texte qui contient « : » ou commence par un signe doit être entre guillemets",
-        ) from None
+        raise _error(name, line, _yaml_advice(exc.problem or exc.context or "")) from None
     except YAMLError as exc:
         raise _error(name, None, f"YAML invalide ({exc})") from None
+
+
+#: ruamel.yaml's problems, said in the editors' words (the original is kept in brackets).
+_YAML_ADVICE = (
+    ("'\\t'", "une tabulation sert d'indentation : indentez avec des espaces"),
+    (
+        "mapping values are not allowed",
+        "« : » inattendu : vérifiez l'indentation de cette ligne "
+        "ou mettez entre guillemets un texte qui contient « : »",
+    ),
+    (
+        "expected <block end>",
+        "indentation incohérente : alignez cette ligne sur les champs de même niveau",
+    ),
+    (
+        "could not find expected ':'",
+        "il manque « : » après le nom du champ, ou un guillemet n'est pas refermé",
+    ),
+    ("found unexpected end of stream", "un guillemet ou un crochet n'est pas refermé"),
+    ("found character", "caractère interdit en début de texte : mettez le texte entre guillemets"),
+)
+
+
+def _yaml_advice(problem: str) -> str:
+    for clue, advice in _YAML_ADVICE:
+        if clue in problem:
+            return f"{advice} ({problem})"
+    return (
+        f"YAML invalide ({problem or 'syntaxe incorrecte'}) : vérifiez l'indentation et les "
+        "« : » ; un texte qui contient « : » ou commence par un signe doit être entre guillemets"
+    )
 
 
 def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:

@@ -47,18 +47,29 @@ def _niveau(value: Any) -> str:
 
 
 def _url(value: str) -> str:
-    if " " in value.strip() or (problem := bad_link(value.strip())):
-        raise PydanticCustomError("url", problem or f"le lien « {value} » contient une espace")
-    return value.strip()
+    value = value.strip()
+    if any(c.isspace() for c in value):
+        raise PydanticCustomError(
+            "url", "le lien « {url} » contient une espace : retirez-la", {"url": value}
+        )
+    if problem := bad_link(value):
+        raise PydanticCustomError("url", problem)
+    return value
 
 
 def _prose(value: str) -> str:
-    """Markdown links must be web links; images are refused rather than silently dropped."""
+    """Markdown links must be web links; images are refused rather than silently dropped;
+    a link that markdown could not read (a space in its address) is an error, not text."""
     for _label, url in links(value):
         if problem := bad_link(url):
             raise PydanticCustomError("url", problem)
     for block in paragraphs(value):
         tokens = inline_tokens(block)
+        if any(t.type == "text" and "](" in t.content for t in tokens):
+            raise PydanticCustomError(
+                "lien",
+                "lien mal écrit : la forme est [texte](https://…), sans espace dans l'adresse",
+            )
         for before, token in zip(tokens, tokens[1:], strict=False):
             if token.type == "link_open" and before.content.endswith("!"):
                 raise PydanticCustomError(
@@ -159,8 +170,23 @@ def validate(loaded: LoadedFiche) -> Fiche:
     try:
         return Fiche.model_validate(loaded.data, context={"folder": loaded.path.parent})
     except ValidationError as exc:
-        problems = [_problem(loaded, error) for error in exc.errors()]
+        errors = _without_typo_twins(exc.errors())
+        problems = [_problem(loaded, error) for error in errors]
         raise FicheError(sorted(problems, key=lambda p: p.line or 0)) from None
+
+
+def _without_typo_twins(errors: list[Any]) -> list[Any]:
+    """A misspelt key (`citaton`) also makes `citation` missing: report the typo only."""
+    unknown = [tuple(e["loc"]) for e in errors if e["type"] == "extra_forbidden"]
+
+    def is_twin(error: Any) -> bool:
+        loc = tuple(error["loc"])
+        return error["type"] == "missing" and any(
+            other[:-1] == loc[:-1] and difflib.get_close_matches(str(other[-1]), [str(loc[-1])])
+            for other in unknown
+        )
+
+    return [e for e in errors if not is_twin(e)]
 
 
 def _problem(loaded: LoadedFiche, error: Any) -> FicheProblem:

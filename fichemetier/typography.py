@@ -21,6 +21,8 @@ _PROTECTED = re.compile(
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 _SPACES = f"[ \t{NBSP}{NNBSP}]"
 
+_AMOUNT_END = f"{_SPACES}?€|{_SPACES}+(?:et|à|ou){_SPACES}+\\d[\\d{NNBSP} ]*{_SPACES}?€"
+
 _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\.\.\."), "…"),
     (re.compile(r"(?<=\w)'|'(?=\w)"), "’"),
@@ -35,10 +37,14 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?<=[^\W\d_]):(?=\s)"), f"{NBSP}:"),
     # Numbers: groups of thousands joined by a narrow no-break space (2 000, 10 800).
     (re.compile(r"(?<=\d) (?=\d{3}\b)"), NNBSP),
-    (re.compile(r"\b(\d{1,3})(\d{3})(?=\s?€)"), f"\\1{NNBSP}\\2"),
+    # …and amounts in euros of 4 digits or more, also the first of a range (8000 et 10 000 €),
+    # but never a year or a postcode.
+    (re.compile(f"\\b(\\d{{1,3}})(\\d{{3}})\\b(?={_AMOUNT_END})"), f"\\1{NNBSP}\\2"),
     # A no-break space before € and %, and inside « bac + 2 ».
     (re.compile(f"(?<=\\d){_SPACES}*(€|%)"), f"{NBSP}\\1"),
     (re.compile(f"\\b([Bb]ac|BAC){_SPACES}*\\+{_SPACES}*(\\d)"), f"\\1{NBSP}+{NBSP}\\2"),
+    # A hyphen between spaces is a dash (Lumière – Lyon 2), kept with the word before it.
+    (re.compile(f"{_SPACES}+[-–]{_SPACES}+"), f"{NBSP}– "),
 ]
 
 

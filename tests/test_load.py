@@ -44,11 +44,12 @@ def test_bom_and_windows_line_endings_simply_work(write_fiche):
         (b"", 1, "vide"),
         (b"   \n\n", 1, "vide"),
         (b"- a\n- b\n", 1, "clé: valeur"),
-        (b"metier: A\n  le_metier: b\n", 2, "YAML invalide"),
+        (b"metier: A\n  le_metier: b\n", 2, "« : » inattendu : vérifiez l'indentation"),
+        (b"metier: A\n\tle_metier: b\n", 2, "indentez avec des espaces"),
         (b"metier: A\nle_metier: [b\n", 3, "YAML invalide"),
         (b"metier: A\nle_metier: b\nmetier: C\n", 3, "« metier » est écrit deux fois"),
     ],
-    ids=["latin-1", "empty", "blank", "list", "indent", "unclosed", "duplicate"],
+    ids=["latin-1", "empty", "blank", "list", "indent", "tab", "unclosed", "duplicate"],
 )
 def test_bad_files_give_one_located_message(write_fiche, content, line, words):
     path = write_fiche(content)

@@ -97,12 +97,15 @@ def test_error_is_located_and_explained(write_fiche, old, new, line, field, mess
 def test_every_error_is_reported_at_once_in_line_order(write_fiche):
     text = VALID.replace("citation:", "citaton:").replace("niveau: CAP", "niveau: bac+9")
     found = problems(write_fiche, text)
-    assert [f[1] for f in found] == [
-        "temoignage.citation",
-        "temoignage.citaton",
-        "formations_publiques[0].niveau",
-    ]
-    assert [f[0] for f in found] == [2, 3, 11]
+    # the typo is reported once: not also as « citation » missing
+    assert [f[1] for f in found] == ["temoignage.citaton", "formations_publiques[0].niveau"]
+    assert [f[0] for f in found] == [3, 11]
+
+
+def test_a_missing_field_without_a_lookalike_is_still_reported(write_fiche):
+    text = VALID.replace("  citation: « J'aime le matin. »\n", "  remarque: oui\n")
+    found = problems(write_fiche, text)
+    assert [f[1] for f in found] == ["temoignage.citation", "temoignage.remarque"]
 
 
 def test_photo_must_exist_inside_the_fiche_folder(write_fiche):

@@ -24,6 +24,11 @@ RULES = [
     ("6000 €", f"6{NNBSP}000{NBSP}€"),
     ("2000€", f"2{NNBSP}000{NBSP}€"),
     ("en 2024.", "en 2024."),  # a year is never grouped
+    ("69100 Villeurbanne", "69100 Villeurbanne"),  # nor a postcode
+    ("entre 8000 et 10 000 €", f"entre 8{NNBSP}000 et 10{NNBSP}000{NBSP}€"),  # a range
+    # a spaced hyphen is a dash
+    ("Université Lumière - Lyon 2", f"Université Lumière{NBSP}– Lyon 2"),
+    ("Paris-Saclay", "Paris-Saclay"),
     ("50 %", f"50{NBSP}%"),
     # bac + 2 never split across lines
     ("bac + 2", f"bac{NBSP}+{NBSP}2"),
