@@ -1,8 +1,8 @@
 """Step 5, batch: render many fiches, in parallel worker processes.
 
 Each worker sets up one Renderer (templates, stylesheets, fonts) and keeps it for all
-its fiches; outcomes stream back as fiches finish. Workers ignore Ctrl-C (the parent
-decides) and, when stopped, delete their half-written temporary file.
+its fiches; outcomes stream back as fiches finish. Workers ignore Ctrl-C: the parent
+stops them, and then removes any temporary file they were writing.
 """
 
 from __future__ import annotations
@@ -55,9 +55,12 @@ def render_all(jobs: list[Job], workers: int) -> Iterator[Outcome]:
     )
     try:
         yield from pool.imap_unordered(_work, jobs)
+    except BaseException:  # Ctrl-C, kill, or the caller stopped early: stop the workers now
+        pool.terminate()
+        raise
+    else:
         pool.close()
     finally:
-        pool.terminate()  # on Ctrl-C: workers get SIGTERM and clean up their temp file
         pool.join()
 
 
@@ -69,14 +72,9 @@ def _start_worker(in_process: bool = False) -> None:
     from .render import Renderer
 
     if not in_process:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, _exit)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if _renderer is None or not in_process:
         _renderer = Renderer()
-
-
-def _exit(signum, frame):
-    raise SystemExit(128 + signum)
 
 
 def _work(job: Job) -> Outcome:

@@ -27,15 +27,15 @@ PROJECT = PACKAGE.parent
 INPUT_FOLDERS = (PROJECT / "templates", PROJECT / "styles", PACKAGE)
 
 
-def setup_key(options: dict[str, Any]) -> str:
+def setup_key(options: dict[str, Any], folders: tuple[Path, ...] | None = None) -> str:
     """One hash of everything shared by all fiches: code, templates, styles, fonts, options."""
     digest = hashlib.sha256()
     versions = (__version__, weasyprint.__version__, platform.python_version())
     digest.update(json.dumps([versions, options], sort_keys=True, default=str).encode())
-    for folder in INPUT_FOLDERS:
+    for folder in folders or INPUT_FOLDERS:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(PROJECT)).encode() + b"\0")
+                digest.update(str(path.relative_to(folder.parent)).encode() + b"\0")
                 digest.update(path.read_bytes())
     return digest.hexdigest()
 

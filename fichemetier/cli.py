@@ -21,8 +21,9 @@ from .errors import FicheError, FicheProblem
 from .load import load_fiche
 from .model import validate
 from .report import Report, reporter
+from .write import remove_leftovers
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 SAVE_EVERY = 2.0  # seconds between saves of the build cache during a long batch
 
 
@@ -81,21 +82,23 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"generate.py: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return run(files, args, reporter(args.quiet))
-    except KeyboardInterrupt:
-        print(
-            "\nInterrompu : les PDF déjà écrits sont complets, relancez pour finir.",
-            file=sys.stderr,
-        )
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        message = "Interrompu : les PDF déjà écrits sont complets, relancez pour finir."
+        print(f"\n{message}", file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (kill): stop as cleanly as on Ctrl-C."""
+
+
+def _terminate(signum, frame):
+    raise Terminated
 
 
 def collect(paths: list[Path]) -> list[Path]:
@@ -188,11 +191,12 @@ def render(
 
     if SLOW_FONT_SUBSETTING:
         report.note(SLOW_PATH_WARNING)
+    remove_leftovers(cache.path.parent)
     written = 0
     saved = time.monotonic()
     try:
-        with report.progress(len(jobs)):
-            for outcome in render_all(jobs, workers):
+        with report.progress(len(jobs)), contextlib.closing(render_all(jobs, workers)) as outcomes:
+            for outcome in outcomes:
                 job = outcome.job
                 if outcome.problem:
                     problems.append(outcome.problem)
@@ -205,8 +209,9 @@ def render(
                 if time.monotonic() - saved > SAVE_EVERY:
                     _save(cache)
                     saved = time.monotonic()
-    finally:
+    finally:  # the workers are stopped by now: keep what is done, drop what is half-written
         _save(cache)
+        remove_leftovers(cache.path.parent)
     return written
 
 

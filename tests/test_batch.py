@@ -1,0 +1,70 @@
+"""A real batch in worker processes: parallel, and interrupted in the middle."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from pypdf import PdfReader
+
+from fichemetier.cli import main
+
+from .conftest import ROOT, SEED_YAML
+
+COPIES = 12
+
+
+@pytest.fixture
+def many(tmp_path, monkeypatch):
+    """A folder of COPIES seed fiches."""
+    monkeypatch.chdir(tmp_path)
+    fiches = tmp_path / "fiches"
+    fiches.mkdir()
+    for index in range(COPIES):
+        shutil.copy(SEED_YAML, fiches / f"fiche-{index:02}.yaml")
+    return tmp_path
+
+
+def complete_pdfs(folder) -> list[str]:
+    """Names of the PDFs in `folder`, each checked to open and have its pages."""
+    names = []
+    for path in sorted(folder.glob("*.pdf")):
+        assert len(PdfReader(path).pages) >= 1, path
+        names.append(path.name)
+    return names
+
+
+def test_parallel_batch_writes_every_pdf(many, capsys):
+    assert main(["--jobs", "2"]) == 0
+    assert len(complete_pdfs(many / "output")) == COPIES
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .splitlines()[-1]
+        .startswith(f"{COPIES} PDF écrits, 0 fiche en erreur")
+    )
+
+
+@pytest.mark.parametrize(("sent", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_interrupted_batch_leaves_only_complete_pdfs(many, sent, code):
+    command = [sys.executable, str(ROOT / "generate.py"), "--jobs", "2"]
+    process = subprocess.Popen(command, cwd=many, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not list((many / "output").glob("*.pdf")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(sent)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == code, err.decode()
+    assert "Interrompu" in err.decode() and "Traceback" not in err.decode()
+    done = complete_pdfs(many / "output")
+    assert 1 <= len(done) < COPIES
+    assert not list((many / "output").glob(".*.tmp"))
+
+    rerun = subprocess.run(command, cwd=many, capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{len(done)} à jour" in rerun.stderr
+    assert len(complete_pdfs(many / "output")) == COPIES

@@ -1,0 +1,103 @@
+"""Incremental builds: a rerun renders exactly what changed, and the cache is never trusted
+over the disk."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from fichemetier import cache
+from fichemetier.cli import main
+
+from .conftest import MINIMAL, ROOT
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    fiches = tmp_path / "fiches"
+    fiches.mkdir()
+    for name in ("a", "b", "c"):
+        (fiches / f"{name}.yaml").write_text(MINIMAL.replace("Boulanger", name), encoding="utf-8")
+    return tmp_path
+
+
+def run(capsys, *args) -> tuple[int, list[str], str]:
+    """Exit code, PDFs written (from stdout) and the summary without its duration."""
+    code = main(["--jobs", "1", *args])
+    out, err = capsys.readouterr()
+    written = sorted(re.findall(r"écrit output/(\S+)\.pdf", out))
+    return code, written, re.sub(r" \(\d+,\d s\)$", "", err.strip().splitlines()[-1])
+
+
+def test_second_run_renders_nothing(project, capsys):
+    assert run(capsys) == (0, ["a", "b", "c"], "3 PDF écrits, 0 fiche en erreur")
+    assert run(capsys) == (0, [], "0 PDF écrit, 3 à jour, 0 fiche en erreur")
+    assert run(capsys, "--force") == (0, ["a", "b", "c"], "3 PDF écrits, 0 fiche en erreur")
+
+
+def test_changed_fiche_is_the_only_one_rendered(project, capsys):
+    run(capsys)
+    (project / "fiches" / "b.yaml").write_text(MINIMAL + "rubrique: Autre\n", encoding="utf-8")
+    assert run(capsys)[1] == ["b"]
+
+
+def test_deleted_or_replaced_pdf_is_rendered_again(project, capsys):
+    run(capsys)
+    (project / "output" / "a.pdf").unlink()
+    (project / "output" / "c.pdf").write_bytes(b"not the PDF we wrote")
+    assert run(capsys)[1] == ["a", "c"]
+
+
+def test_changed_photo_renders_its_fiche_again(project, capsys):
+    photo = project / "fiches" / "portrait.png"
+    shutil.copy(ROOT / "docs" / "page-1.png", photo)
+    (project / "fiches" / "a.yaml").write_text(
+        MINIMAL + "temoignage:\n  citation: Oui.\n  auteur: A\n  photo: portrait.png\n",
+        encoding="utf-8",
+    )
+    run(capsys)
+    photo.write_bytes(photo.read_bytes() + b"\0")
+    assert run(capsys)[1] == ["a"]
+
+
+def test_changed_style_renders_everything(project, capsys, tmp_path, monkeypatch):
+    styles = tmp_path / "styles-copy"
+    styles.mkdir()
+    (styles / "theme.css").write_text(":root { --couleur-accent: red; }")
+    monkeypatch.setattr(cache, "INPUT_FOLDERS", (styles,))
+    run(capsys)
+    assert run(capsys)[1] == []
+    (styles / "theme.css").write_text(":root { --couleur-accent: blue; }")
+    assert run(capsys)[1] == ["a", "b", "c"]
+
+
+def test_setup_key_covers_code_templates_styles_fonts_and_options(tmp_path):
+    assert {f.name for f in cache.INPUT_FOLDERS} == {"templates", "styles", "fichemetier"}
+    assert (ROOT / "styles" / "fonts") in [p for p in (ROOT / "styles").iterdir()]
+    assert cache.setup_key({"format": "a4"}) != cache.setup_key({"format": "a5"})
+
+
+def test_corrupt_cache_means_render_everything(project, capsys):
+    run(capsys)
+    (project / "output" / cache.CACHE_NAME).write_text("{ pas du json")
+    assert run(capsys)[1] == ["a", "b", "c"]
+
+
+def test_failed_fiche_is_not_recorded_and_fails_again(project, capsys):
+    run(capsys)
+    (project / "fiches" / "b.yaml").write_text(MINIMAL + "citaton: x\n", encoding="utf-8")
+    code, written, summary = run(capsys)
+    assert (code, written, summary) == (1, [], "0 PDF écrit, 2 à jour, 1 fiche en erreur")
+    assert run(capsys)[0] == 1  # still reported, not hidden by the cache
+
+
+def test_leftover_temp_files_of_a_killed_run_are_removed(project, capsys):
+    run(capsys)
+    leftover = project / "output" / ".a.pdf.x1y2.tmp"
+    leftover.write_bytes(b"%PDF-1.7 trunc")
+    (project / "fiches" / "a.yaml").write_text(MINIMAL + "\n# changed\n", encoding="utf-8")
+    run(capsys)
+    assert not leftover.exists()
