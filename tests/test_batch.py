@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from pypdf import PdfReader
@@ -53,9 +53,8 @@ def test_parallel_batch_writes_every_pdf(many, capsys):
 def test_interrupted_batch_leaves_only_complete_pdfs(many, sent, code):
     command = [sys.executable, str(ROOT / "generate.py"), "--jobs", "2"]
     process = subprocess.Popen(command, cwd=many, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while not list((many / "output").glob("*.pdf")) and time.monotonic() < deadline:
-        time.sleep(0.02)
+    first = process.stdout.readline()  # printed once the PDF is written and recorded
+    assert first.startswith("écrit ".encode())
     process.send_signal(sent)
     out, err = process.communicate(timeout=60)
     assert process.returncode == code, err.decode()
@@ -66,5 +65,11 @@ def test_interrupted_batch_leaves_only_complete_pdfs(many, sent, code):
 
     rerun = subprocess.run(command, cwd=many, capture_output=True, text=True, timeout=120)
     assert rerun.returncode == 0, rerun.stderr
-    assert f"{len(done)} à jour" in rerun.stderr
+    # a PDF that landed while the parent was being stopped may not be recorded yet: it is
+    # rendered again (never wrongly skipped); everything recorded is reused.
+    written, up_to_date = map(
+        int, re.search(r"(\d+) PDF écrits?, (\d+) à jour", rerun.stderr).groups()
+    )
+    assert written + up_to_date == COPIES
+    assert 1 <= up_to_date <= len(done)
     assert len(complete_pdfs(many / "output")) == COPIES
