@@ -1,8 +1,10 @@
-"""Step 5, batch: render many fiches, in parallel worker processes.
+"""Step 5, batch: check and render many fiches, in parallel worker processes.
 
-Each worker sets up one Renderer (templates, stylesheets, fonts) and keeps it for all
-its fiches; outcomes stream back as fiches finish. Workers ignore Ctrl-C: the parent
-stops them, and then removes any temporary file they were writing.
+Both phases run in the same workers: first every stale fiche is loaded and validated,
+then the valid ones are rendered. Each worker sets up one Renderer (templates,
+stylesheets, fonts) the first time it renders and keeps it; outcomes stream back as
+fiches finish. Workers ignore Ctrl-C: the parent stops them, then removes any temporary
+file they were writing.
 """
 
 from __future__ import annotations
@@ -10,16 +12,29 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
-from .errors import FicheProblem
-from .model import Fiche
+from .errors import FicheError, FicheProblem
+from .load import load_fiche
+from .model import Fiche, validate
 from .write import write_atomic
 
-#: A worker is replaced after this many fiches, bounding any memory WeasyPrint keeps.
-FICHES_PER_WORKER = 250
+#: A worker is replaced after this many tasks, bounding any memory WeasyPrint keeps.
+TASKS_PER_WORKER = 250
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Phase 1 for one fiche: the model, or the problems found; the digest of what was read."""
+
+    source: Path
+    fiche: Fiche | None
+    problems: list[FicheProblem]
+    digest: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,11 +53,26 @@ class Outcome:
     seconds: float
 
 
-def render_all(jobs: list[Job], workers: int) -> Iterator[Outcome]:
-    """Render and write every job, yielding outcomes as they finish."""
-    if workers <= 1 or len(jobs) <= 1:
-        _start_worker(in_process=True)
-        yield from map(_work, jobs)
+class Executor(Protocol):
+    def imap(self, func: Callable, items: Iterable, chunksize: int = 1) -> Iterator[Any]: ...
+    def imap_unordered(self, func: Callable, items: Iterable) -> Iterator[Any]: ...
+
+
+class InProcess:
+    """The executor for one fiche or --jobs 1: no process to start."""
+
+    def imap(self, func: Callable, items: Iterable, chunksize: int = 1) -> Iterator[Any]:
+        return map(func, items)
+
+    def imap_unordered(self, func: Callable, items: Iterable) -> Iterator[Any]:
+        return map(func, items)
+
+
+@contextmanager
+def workers(count: int, tasks: int) -> Iterator[Executor]:
+    """A pool of `count` worker processes (fewer if there are fewer tasks)."""
+    if count <= 1 or tasks <= 1:
+        yield InProcess()
         return
     # forkserver: workers are forked from a clean process that has imported WeasyPrint but
     # holds no thread or Pango state (the parent may be running a progress bar thread).
@@ -51,11 +81,11 @@ def render_all(jobs: list[Job], workers: int) -> Iterator[Outcome]:
     if method == "forkserver":
         context.set_forkserver_preload(["fichemetier.render"])
     pool = context.Pool(
-        min(workers, len(jobs)), initializer=_start_worker, maxtasksperchild=FICHES_PER_WORKER
+        min(count, tasks), initializer=_ignore_ctrl_c, maxtasksperchild=TASKS_PER_WORKER
     )
     try:
-        yield from pool.imap_unordered(_work, jobs)
-    except BaseException:  # Ctrl-C, kill, or the caller stopped early: stop the workers now
+        yield pool
+    except BaseException:  # Ctrl-C, kill, or an error in the parent: stop the workers now
         pool.terminate()
         raise
     else:
@@ -64,22 +94,30 @@ def render_all(jobs: list[Job], workers: int) -> Iterator[Outcome]:
         pool.join()
 
 
+def _ignore_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
+def check(source: Path) -> Checked:
+    """Phase 1: load and validate one fiche."""
+    try:
+        loaded = load_fiche(source)
+        return Checked(source, validate(loaded), [], loaded.digest)
+    except FicheError as exc:
+        return Checked(source, None, exc.problems)
+
+
 _renderer = None
 
 
-def _start_worker(in_process: bool = False) -> None:
+def render(job: Job) -> Outcome:
+    """Phase 2: render one fiche and put its PDF in place; failures are reported, not raised."""
     global _renderer
-    from .render import Renderer
-
-    if not in_process:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    if _renderer is None or not in_process:
-        _renderer = Renderer()
-
-
-def _work(job: Job) -> Outcome:
-    """Render one fiche and put its PDF in place; a failure is reported, never raised."""
     started = time.perf_counter()
+    if _renderer is None:
+        from .render import Renderer
+
+        _renderer = Renderer()
     try:
         data = _renderer.pdf(job.fiche, job.source.parent)
     except Exception as exc:  # a layout bug in one fiche must not stop the others

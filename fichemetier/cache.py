@@ -12,10 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
-
-import weasyprint
 
 from . import __version__
 from .load import file_digest
@@ -30,7 +29,7 @@ INPUT_FOLDERS = (PROJECT / "templates", PROJECT / "styles", PACKAGE)
 def setup_key(options: dict[str, Any], folders: tuple[Path, ...] | None = None) -> str:
     """One hash of everything shared by all fiches: code, templates, styles, fonts, options."""
     digest = hashlib.sha256()
-    versions = (__version__, weasyprint.__version__, platform.python_version())
+    versions = (__version__, version("weasyprint"), platform.python_version())
     digest.update(json.dumps([versions, options], sort_keys=True, default=str).encode())
     for folder in folders or INPUT_FOLDERS:
         for path in sorted(folder.rglob("*")):

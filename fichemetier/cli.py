@@ -15,11 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from .batch import Job, render_all
+from .batch import Executor, Job, check, render, workers
 from .cache import BuildCache, inputs_key, setup_key
-from .errors import FicheError, FicheProblem
-from .load import load_fiche
-from .model import validate
+from .errors import FicheProblem
 from .report import Report, reporter
 from .write import remove_leftovers
 
@@ -125,14 +123,16 @@ def _shown(path: Path) -> Path:
 def run(files: list[Path], args: argparse.Namespace, report: Report) -> int:
     started = time.perf_counter()
     cache = None if args.check else BuildCache(args.out, setup_key(options(args)))
-    jobs, up_to_date, problems = plan(files, args.out, cache, force=args.force)
-    for problem in problems:
-        report.problem(problem)
+    stale, up_to_date, problems = triage(files, args.out, cache, force=args.force)
     written = 0
-    if cache is not None and jobs:
-        written = render(jobs, args.jobs, cache, report, problems)
-    elif args.check:
-        written = len(jobs)
+    with workers(args.jobs, len(stale)) as pool:
+        jobs = plan(stale, pool, problems)
+        for problem in problems:
+            report.problem(problem)
+        if cache is not None and jobs:
+            written = render_jobs(jobs, pool, cache, report, problems)
+        elif args.check:
+            written = len(jobs)
     problems.sort(key=lambda p: (p.file, p.line or 0))
     failed = len({p.file for p in problems})
     seconds = time.perf_counter() - started
@@ -145,11 +145,11 @@ def options(args: argparse.Namespace) -> dict[str, object]:
     return {}
 
 
-def plan(
+def triage(
     files: list[Path], out: Path, cache: BuildCache | None, *, force: bool
-) -> tuple[list[Job], int, list[FicheProblem]]:
-    """Phase 1: skip the up-to-date fiches, load and validate the others."""
-    jobs: list[Job] = []
+) -> tuple[dict[Path, Path], int, list[FicheProblem]]:
+    """Which fiches need work (source → target PDF); the up-to-date ones are only counted."""
+    stale: dict[Path, Path] = {}
     problems: list[FicheProblem] = []
     up_to_date = 0
     targets: dict[str, Path] = {}
@@ -158,30 +158,37 @@ def plan(
         if (first := targets.setdefault(target.name, path)) != path:
             message = f"même nom de PDF que {first} ({target.name}) : renommez l'un des deux"
             problems.append(FicheProblem(str(path), None, None, message))
-            continue
-        if cache is not None and not force and cache.is_fresh(path, target):
+        elif cache is not None and not force and cache.is_fresh(path, target):
             up_to_date += 1
+        else:
+            stale[path] = target
+    return stale, up_to_date, problems
+
+
+def plan(stale: dict[Path, Path], pool: Executor, problems: list[FicheProblem]) -> list[Job]:
+    """Phase 1: load and validate every stale fiche (in the workers), in file order."""
+    jobs: list[Job] = []
+    for checked in pool.imap(check, list(stale), chunksize=4):
+        problems.extend(checked.problems)
+        if checked.fiche is None:
             continue
-        try:
-            loaded = load_fiche(path)
-            fiche = validate(loaded)
-        except FicheError as exc:
-            problems.extend(exc.problems)
-            continue
-        photo = fiche.temoignage.photo if fiche.temoignage else None
+        photo = checked.fiche.temoignage.photo if checked.fiche.temoignage else None
         dependencies = (photo,) if photo else ()
         try:
-            key = inputs_key(loaded.digest, list(dependencies))
+            key = inputs_key(checked.digest, list(dependencies))
         except OSError as exc:
-            problems.append(FicheProblem(str(path), None, None, f"image illisible ({exc})"))
+            problems.append(
+                FicheProblem(str(checked.source), None, None, f"image illisible ({exc})")
+            )
             continue
-        jobs.append(Job(path, target, fiche, dependencies, key))
-    return jobs, up_to_date, problems
+        source = checked.source
+        jobs.append(Job(source, stale[source], checked.fiche, dependencies, key))
+    return jobs
 
 
-def render(
+def render_jobs(
     jobs: list[Job],
-    workers: int,
+    pool: Executor,
     cache: BuildCache,
     report: Report,
     problems: list[FicheProblem],
@@ -195,8 +202,8 @@ def render(
     written = 0
     saved = time.monotonic()
     try:
-        with report.progress(len(jobs)), contextlib.closing(render_all(jobs, workers)) as outcomes:
-            for outcome in outcomes:
+        with report.progress(len(jobs)):
+            for outcome in pool.imap_unordered(render, jobs):
                 job = outcome.job
                 if outcome.problem:
                     problems.append(outcome.problem)
@@ -209,9 +216,8 @@ def render(
                 if time.monotonic() - saved > SAVE_EVERY:
                     _save(cache)
                     saved = time.monotonic()
-    finally:  # the workers are stopped by now: keep what is done, drop what is half-written
+    finally:  # on Ctrl-C the workers are stopped before the half-written files are removed
         _save(cache)
-        remove_leftovers(cache.path.parent)
     return written
 
 

@@ -26,11 +26,18 @@ UNICODES = (
 def main() -> None:
     for face in FACES:
         target = HERE / f"Inter-{face}.otf"
-        subset.main([
-            str(SOURCE / f"Inter-{face}.otf"), f"--unicodes={UNICODES}", "--layout-features=*",
-            "--name-IDs=*", "--name-languages=*", "--notdef-outline", "--glyph-names",
-            f"--output-file={target}",
-        ])
+        subset.main(
+            [
+                str(SOURCE / f"Inter-{face}.otf"),
+                f"--unicodes={UNICODES}",
+                "--layout-features=*",
+                "--name-IDs=*",
+                "--name-languages=*",
+                "--notdef-outline",
+                "--glyph-names",
+                f"--output-file={target}",
+            ]
+        )
         print(f"{target.name}: {target.stat().st_size // 1024} KB")
 
 
