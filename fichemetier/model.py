@@ -161,7 +161,7 @@ class Fiche(Base):
     remuneration: Remuneration | None = None
     formations_publiques: list[GroupeFormations] = []
     formations_privees: list[GroupeFormations] = []
-    partenaire: Prose | None = None
+    partenaire: Text | None = None  # plain text: the footer line of every page
     editeur: Text | None = None
 
 
