@@ -125,14 +125,18 @@ def run(files: list[Path], args: argparse.Namespace, report: Report) -> int:
     cache = None if args.check else BuildCache(args.out, setup_key(options(args)))
     stale, up_to_date, problems = triage(files, args.out, cache, force=args.force)
     written = 0
-    with workers(args.jobs, len(stale)) as pool:
-        jobs = plan(stale, pool, problems)
-        for problem in problems:
-            report.problem(problem)
-        if cache is not None and jobs:
-            written = render_jobs(jobs, pool, cache, report, problems)
-        elif args.check:
-            written = len(jobs)
+    try:
+        with workers(args.jobs, len(stale)) as pool:
+            jobs = plan(stale, pool, problems)
+            for problem in problems:
+                report.problem(problem)
+            if cache is not None and jobs:
+                written = render_jobs(jobs, pool, cache, report, problems)
+            elif args.check:
+                written = len(jobs)
+    finally:  # the workers are stopped by now, even on Ctrl-C: drop half-written files
+        if cache is not None:
+            remove_leftovers(args.out)
     problems.sort(key=lambda p: (p.file, p.line or 0))
     failed = len({p.file for p in problems})
     seconds = time.perf_counter() - started
@@ -216,7 +220,7 @@ def render_jobs(
                 if time.monotonic() - saved > SAVE_EVERY:
                     _save(cache)
                     saved = time.monotonic()
-    finally:  # on Ctrl-C the workers are stopped before the half-written files are removed
+    finally:  # keep the record of every PDF already written, even on Ctrl-C
         _save(cache)
     return written
 
