@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from .errors import FicheError, FicheProblem
 from .load import load_fiche
 from .model import Fiche, validate
+from .options import RenderOptions
 from .write import write_atomic
 
 #: A worker is replaced after this many tasks, bounding any memory WeasyPrint keeps.
@@ -44,6 +45,7 @@ class Job:
     fiche: Fiche
     dependencies: tuple[Path, ...]
     key: str
+    options: RenderOptions = RenderOptions()
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ def render(job: Job) -> Outcome:
 
         _renderer = Renderer()
     try:
-        data = _renderer.pdf(job.fiche, job.source.parent)
+        data = _renderer.pdf(job.fiche, job.source.parent, job.options)
     except Exception as exc:  # a layout bug in one fiche must not stop the others
         return _failed(job, f"erreur inattendue pendant la mise en page ({exc!r})", started)
     try:

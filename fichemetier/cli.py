@@ -18,6 +18,7 @@ from pathlib import Path
 from .batch import Executor, Job, check, render, workers
 from .cache import BuildCache, inputs_key, setup_key
 from .errors import FicheProblem
+from .options import RenderOptions
 from .report import Report, reporter
 from .write import remove_leftovers
 
@@ -60,6 +61,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--force", action="store_true", help="refait tous les PDF, même ceux qui sont à jour"
+    )
+    parser.add_argument(
+        "--pdfa",
+        action="store_true",
+        help="PDF/A-2u pour l'archivage (au lieu de PDF/UA-1 ; balisé dans les deux cas)",
     )
     parser.add_argument(
         "--quiet", "-q", action="store_true", help="n'affiche que les erreurs et le bilan"
@@ -122,12 +128,12 @@ def _shown(path: Path) -> Path:
 
 def run(files: list[Path], args: argparse.Namespace, report: Report) -> int:
     started = time.perf_counter()
-    cache = None if args.check else BuildCache(args.out, setup_key(options(args)))
+    cache = None if args.check else BuildCache(args.out, setup_key(options(args).key()))
     stale, up_to_date, problems = triage(files, args.out, cache, force=args.force)
     written = 0
     try:
         with workers(args.jobs, len(stale)) as pool:
-            jobs = plan(stale, pool, problems)
+            jobs = plan(stale, pool, problems, options(args))
             for problem in problems:
                 report.problem(problem)
             if cache is not None and jobs:
@@ -144,9 +150,9 @@ def run(files: list[Path], args: argparse.Namespace, report: Report) -> int:
     return EXIT_FAILED if problems else EXIT_OK
 
 
-def options(args: argparse.Namespace) -> dict[str, object]:
-    """The options that change a PDF's content (none yet beyond the code and styles)."""
-    return {}
+def options(args: argparse.Namespace) -> RenderOptions:
+    """The options that change a PDF's content, hence part of the cache key."""
+    return RenderOptions(pdfa=args.pdfa)
 
 
 def triage(
@@ -169,7 +175,12 @@ def triage(
     return stale, up_to_date, problems
 
 
-def plan(stale: dict[Path, Path], pool: Executor, problems: list[FicheProblem]) -> list[Job]:
+def plan(
+    stale: dict[Path, Path],
+    pool: Executor,
+    problems: list[FicheProblem],
+    render_options: RenderOptions,
+) -> list[Job]:
     """Phase 1: load and validate every stale fiche (in the workers), in file order."""
     jobs: list[Job] = []
     for checked in pool.imap(check, list(stale), chunksize=4):
@@ -186,7 +197,7 @@ def plan(stale: dict[Path, Path], pool: Executor, problems: list[FicheProblem]) 
             )
             continue
         source = checked.source
-        jobs.append(Job(source, stale[source], checked.fiche, dependencies, key))
+        jobs.append(Job(source, stale[source], checked.fiche, dependencies, key, render_options))
     return jobs
 
 

@@ -94,6 +94,7 @@ class Temoignage(Base):
     citation: Prose
     auteur: Text
     photo: Path | None = None
+    description_photo: Text | None = None  # read aloud instead of the photo
 
     @field_validator("citation")
     @classmethod

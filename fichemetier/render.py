@@ -8,6 +8,7 @@ nothing else: no network, no file elsewhere on the disk.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
@@ -19,12 +20,19 @@ from weasyprint.urls import URLFetcher
 from . import __version__
 from .markup import inline_html, links, paragraphs, url_html
 from .model import Fiche
+from .options import RenderOptions
 from .typography import euros, french, niveau_label
 
 PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT / "templates"
 STYLES = PROJECT / "styles"
 STYLESHEETS = ("theme.css", "fonts.css", "fiche.css")
+#: Tagged PDF/UA-1 by default, for screen readers. For archives, PDF/A-2u: part 2 is the
+#: one archives accept most widely and needs nothing PDF 2.0; level "u" (text mapped to
+#: Unicode) is what WeasyPrint guarantees, while level "a" would claim a complete logical
+#: structure that its tagging does not reach (margin boxes stay outside the tree). The
+#: PDF/A files are tagged all the same.
+VARIANTS = {False: "pdf/ua-1", True: "pdf/a-2u"}
 #: Without libharfbuzz-subset0, WeasyPrint subsets fonts with fontTools, about 3× slower.
 SLOW_FONT_SUBSETTING = harfbuzz_subset is None
 SLOW_PATH_WARNING = (
@@ -74,8 +82,10 @@ class Renderer:
             french=french,
             euros=euros,
             niveau=niveau_label,
+            de=elided_de,
         )
         self.template = self.env.get_template("fiche.html.j2")
+        self.theme = theme_colours()
         self.fonts = FontConfiguration()
         style_fetcher = LocalOnlyFetcher([STYLES])
         self.stylesheets = [
@@ -85,15 +95,33 @@ class Renderer:
 
     def html(self, fiche: Fiche) -> str:
         """The fiche as a standalone HTML document (the text stage, easy to diff)."""
-        return self.template.render(fiche=fiche, generator=f"fichemetier {__version__}")
+        return self.template.render(
+            fiche=fiche, theme=self.theme, generator=f"fichemetier {__version__}"
+        )
 
-    def pdf(self, fiche: Fiche, folder: Path) -> bytes:
+    def pdf(self, fiche: Fiche, folder: Path, options: RenderOptions | None = None) -> bytes:
         """Lay out and write the PDF; `folder` is the fiche's own, where its photo lives."""
+        options = options or RenderOptions()
         document = HTML(
             string=self.html(fiche),
             base_url=folder.resolve().as_uri() + "/",
             url_fetcher=LocalOnlyFetcher([folder, STYLES]),
         )
         return document.write_pdf(
-            stylesheets=self.stylesheets, font_config=self.fonts, pdf_tags=True
+            stylesheets=self.stylesheets,
+            font_config=self.fonts,
+            pdf_tags=True,
+            pdf_variant=VARIANTS[options.pdfa],
         )
+
+
+def elided_de(name: str) -> str:
+    """« de » before a name, elided before a vowel sound: « de Paul », « d’Ailin »."""
+    return "d’" if name[:1].lower() in "aeiouyhàâéèêëîïôûü" else "de "
+
+
+def theme_colours(path: Path = STYLES / "theme.css") -> dict[str, str]:
+    """The theme's custom properties (`--couleur-accent` → `accent`), for what CSS cannot
+    reach: the colours inside the salary chart's SVG, and the contrast checks."""
+    text = path.read_text(encoding="utf-8")
+    return {m[1]: m[2].strip() for m in re.finditer(r"--couleur-([\w-]+):\s*([^;]+);", text)}

@@ -1,0 +1,111 @@
+"""Inspect a PDF's accessibility, as a screen reader and an archive would see it.
+
+    .venv/bin/python -m fichemetier.inspect_pdf output/developpeur-back-end.pdf
+
+Prints the tag tree (depth and tags), the language, whether viewers show the title,
+each font with its embedding and ToUnicode map, links and their structure elements, and
+the PDF/UA or PDF/A identification. Tests use the same functions.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+
+
+@dataclass
+class Node:
+    tag: str
+    depth: int
+    alt: str | None = None
+    annotations: list[pikepdf.Object] = field(default_factory=list)
+
+
+def struct_nodes(pdf: pikepdf.Pdf) -> Iterator[Node]:
+    """Every structure element, depth first, in reading order."""
+
+    def walk(element: pikepdf.Object, depth: int) -> Iterator[Node]:
+        kids = element.get("/K")
+        kids = list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
+        node = Node(str(element.S)[1:], depth, str(element.Alt) if "/Alt" in element else None)
+        for kid in kids:
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+                node.annotations.append(kid.Obj)
+        yield node
+        for kid in kids:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                yield from walk(kid, depth + 1)
+
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        return
+    kids = root.K if isinstance(root.K, pikepdf.Array) else [root.K]
+    for kid in kids:
+        yield from walk(kid, 0)
+
+
+def link_annotations(pdf: pikepdf.Pdf) -> list[pikepdf.Object]:
+    return [
+        annot
+        for page in pdf.pages
+        for annot in page.get("/Annots", [])
+        if annot.get("/Subtype") == "/Link"
+    ]
+
+
+def fonts(pdf: pikepdf.Pdf) -> dict[str, dict[str, bool]]:
+    """Font name → embedded?, has a ToUnicode map?"""
+    found = {}
+    for page in pdf.pages:
+        for font in page.Resources.get("/Font", {}).values():
+            described = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+            descriptor = described.get("/FontDescriptor", {})
+            found[str(font.BaseFont)[1:]] = {
+                "embedded": any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")),
+                "tounicode": "/ToUnicode" in font,
+            }
+    return found
+
+
+def xmp_identification(pdf: pikepdf.Pdf) -> dict[str, str]:
+    """pdfuaid:part, pdfaid:part and pdfaid:conformance from the XMP metadata."""
+    meta = pdf.open_metadata()
+    keys = ("pdfuaid:part", "pdfaid:part", "pdfaid:conformance")
+    return {key: str(meta[key]) for key in keys if key in meta}
+
+
+def report(path: Path) -> str:
+    with pikepdf.open(path) as pdf:
+        nodes = list(struct_nodes(pdf))
+        tagged = {a.objgen for n in nodes for a in n.annotations}
+        links = link_annotations(pdf)
+        tags = Counter(n.tag for n in nodes).most_common()
+        figures = [f"« {n.alt} »" for n in nodes if n.tag == "Figure"]
+        lines = [
+            f"{path}",
+            f"  tagged: {bool(pdf.Root.get('/MarkInfo', {}).get('/Marked', False))}, "
+            f"language: {pdf.Root.get('/Lang', '(none)')}, "
+            f"title shown: {bool(pdf.Root.get('/ViewerPreferences', {}).get('/DisplayDocTitle'))}",
+            f"  identification: {xmp_identification(pdf) or '(none)'}",
+            f"  structure: {len(nodes)} elements, depth {max((n.depth for n in nodes), default=0)}",
+            "  tags: " + ", ".join(f"{tag}×{count}" for tag, count in tags),
+            "  headings: " + " › ".join(n.tag for n in nodes if n.tag in ("H1", "H2", "H3")),
+            f"  links: {len(links)} annotations, "
+            f"{sum(a.objgen in tagged for a in links)} inside a Link element",
+            "  figures: " + (", ".join(figures) or "none"),
+            "  fonts:",
+        ]
+        for name, flags in fonts(pdf).items():
+            shown = ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in flags.items())
+            lines.append(f"    {name}: {shown}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    for argument in sys.argv[1:] or ["output/developpeur-back-end.pdf"]:
+        print(report(Path(argument)))

@@ -1,0 +1,140 @@
+"""Accessible and archival PDFs: tags, language, links, alternative texts, contrast."""
+
+from __future__ import annotations
+
+import shutil
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from fichemetier.cli import main
+from fichemetier.inspect_pdf import fonts, link_annotations, struct_nodes, xmp_identification
+from fichemetier.render import theme_colours
+
+from .conftest import ROOT, SEED_YAML
+
+
+@pytest.fixture(scope="module")
+def seed(seed_pdf):
+    with pikepdf.open(seed_pdf) as pdf:
+        yield pdf
+
+
+def test_tagged_pdf_ua_with_language_and_title(seed):
+    assert seed.Root.MarkInfo.Marked
+    assert "/StructTreeRoot" in seed.Root
+    assert seed.Root.Lang == "fr"
+    assert seed.Root.ViewerPreferences.DisplayDocTitle
+    assert xmp_identification(seed) == {"pdfuaid:part": "1"}
+
+
+def test_headings_in_visual_order_without_skipping_a_level(seed):
+    headings = [n.tag for n in struct_nodes(seed) if n.tag in ("H1", "H2", "H3")]
+    assert headings == ["H1", "H2", "H2", "H2", "H3", "H3", "H3", "H2"]
+    ancestors: list[str] = []
+    for node in struct_nodes(seed):
+        del ancestors[node.depth :]
+        if node.tag in ("H1", "H2", "H3"):
+            assert not {"H1", "H2", "H3"} & set(ancestors), f"{node.tag} inside {ancestors}"
+        ancestors.append(node.tag)
+
+
+def test_lists_are_l_and_li(seed):
+    nodes = list(struct_nodes(seed))
+    for index, node in enumerate(nodes):
+        if node.tag == "LI":
+            parent = next(n for n in reversed(nodes[:index]) if n.depth == node.depth - 1)
+            assert parent.tag == "L"
+    assert sum(n.tag == "LI" for n in nodes) >= 14  # the ten masters schools, at least
+
+
+def test_every_link_annotation_is_inside_a_link_element(seed):
+    tagged = {a.objgen for n in struct_nodes(seed) if n.tag == "Link" for a in n.annotations}
+    annotations = link_annotations(seed)
+    assert len(annotations) >= 10
+    for annotation in annotations:
+        assert annotation.objgen in tagged, annotation.A.URI
+        assert "/StructParent" in annotation
+
+
+def test_salary_chart_is_a_figure_with_a_description(seed):
+    [figure] = [n for n in struct_nodes(seed) if n.tag == "Figure"]
+    assert figure.alt.startswith("Échelle des salaires bruts mensuels")
+    assert "2\u202f000\u00a0€" in figure.alt and "5\u202f000\u00a0€" in figure.alt
+
+
+def test_photo_has_an_alternative_text(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(ROOT / "docs" / "page-1.png", tmp_path / "ailin.png")
+    text = SEED_YAML.read_text(encoding="utf-8").replace(
+        "  auteur: Ailin\n", "  auteur: Ailin\n  photo: ailin.png\n"
+    )
+    (tmp_path / "fiche.yaml").write_text(text, encoding="utf-8")
+    assert main(["fiche.yaml", "--jobs", "1", "-q"]) == 0
+    with pikepdf.open(tmp_path / "output" / "fiche.pdf") as pdf:
+        alts = [n.alt for n in struct_nodes(pdf) if n.tag == "Figure"]
+    assert "Portrait d’Ailin" in alts
+
+
+def test_fonts_map_back_to_unicode_and_text_comes_out_intact(seed, seed_pdf):
+    assert all(flags == {"embedded": True, "tounicode": True} for flags in fonts(seed).values())
+    text = "".join(page.extract_text() for page in PdfReader(seed_pdf).pages)
+    for phrase in [
+        "DÉVELOPPEUR BACK END",
+        "l’Université de Lyon 1",
+        "À partir d’un cahier",
+        "Maîtriser le vocabulaire",
+        "l’École normale supérieure",
+        "ce n’est pas drôle",
+    ]:
+        assert phrase in text, phrase
+    assert "\u202f!" in text and "\u00a0:" in text  # no-break spaces survive a copy
+
+
+def test_pdfa_option(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(SEED_YAML, tmp_path)
+    assert main([SEED_YAML.name, "--pdfa", "--jobs", "1", "-q"]) == 0
+    with pikepdf.open(tmp_path / "output" / SEED_YAML.with_suffix(".pdf").name) as pdf:
+        assert xmp_identification(pdf) == {"pdfaid:part": "2", "pdfaid:conformance": "U"}
+        [intent] = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFA1" and "/DestOutputProfile" in intent
+        assert pdf.Root.MarkInfo.Marked and pdf.Root.Lang == "fr"  # still tagged
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: str, two: str) -> float:
+    high, low = sorted((_luminance(one), _luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+WHITE = "#ffffff"
+#: Every text colour on every background it is printed on (see fiche.css), and whether
+#: the text is large (≥ 18.66 px bold): WCAG 2.2 asks 4.5:1, or 3:1 for large text.
+PAIRS = [
+    ("texte", WHITE, False),
+    ("texte", "fond-doux", False),
+    ("discret", WHITE, False),
+    ("discret", "fond-doux", False),
+    ("titres", WHITE, True),
+    ("titres", "fond-doux", False),
+    ("accent", WHITE, False),
+    ("accent", "fond-doux", False),
+    ("lien", WHITE, False),
+    ("bandeau-texte", "bandeau", True),
+    ("bandeau", "rubrique", False),
+    ("badge-texte", "badge", False),
+]
+
+
+@pytest.mark.parametrize(("text", "background", "large"), PAIRS)
+def test_theme_colours_meet_wcag_contrast(text, background, large):
+    theme = theme_colours()
+    ratio = contrast(theme[text], theme.get(background, background))
+    assert ratio >= (3 if large else 4.5), f"{text} on {background}: {ratio:.2f}:1"
