@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from .batch import Executor, Job, check, render, workers
+from .batch import Job, Workers, check, render, workers
 from .cache import BuildCache, inputs_key, setup_key
 from .errors import FicheProblem
 from .options import RenderOptions
@@ -177,13 +177,16 @@ def triage(
 
 def plan(
     stale: dict[Path, Path],
-    pool: Executor,
+    pool: Workers,
     problems: list[FicheProblem],
     render_options: RenderOptions,
 ) -> list[Job]:
     """Phase 1: load and validate every stale fiche (in the workers), in file order."""
     jobs: list[Job] = []
-    for checked in pool.imap(check, list(stale), chunksize=4):
+    for source, checked in pool.ordered(check, list(stale)):
+        if isinstance(checked, BaseException):
+            problems.append(_lost(source))
+            continue
         problems.extend(checked.problems)
         if checked.fiche is None:
             continue
@@ -192,18 +195,21 @@ def plan(
         try:
             key = inputs_key(checked.digest, list(dependencies))
         except OSError as exc:
-            problems.append(
-                FicheProblem(str(checked.source), None, None, f"image illisible ({exc})")
-            )
+            problems.append(FicheProblem(str(source), None, None, f"image illisible ({exc})"))
             continue
-        source = checked.source
         jobs.append(Job(source, stale[source], checked.fiche, dependencies, key, render_options))
     return jobs
 
 
+def _lost(source: Path) -> FicheProblem:
+    """A worker process died (killed, out of memory): its fiche is reported, not lost."""
+    message = "le processus de travail s'est arrêté brutalement (mémoire ?) : relancez"
+    return FicheProblem(str(source), None, None, message)
+
+
 def render_jobs(
     jobs: list[Job],
-    pool: Executor,
+    pool: Workers,
     cache: BuildCache,
     report: Report,
     problems: list[FicheProblem],
@@ -218,11 +224,13 @@ def render_jobs(
     saved = time.monotonic()
     try:
         with report.progress(len(jobs)):
-            for outcome in pool.imap_unordered(render, jobs):
-                job = outcome.job
-                if outcome.problem:
-                    problems.append(outcome.problem)
-                    report.problem(outcome.problem)
+            for job, outcome in pool.unordered(render, jobs):
+                problem = (
+                    _lost(job.source) if isinstance(outcome, BaseException) else outcome.problem
+                )
+                if problem:
+                    problems.append(problem)
+                    report.problem(problem)
                     cache.forget(job.target)
                     continue
                 written += 1

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -72,4 +74,40 @@ def test_interrupted_batch_leaves_only_complete_pdfs(many, sent, code):
     )
     assert written + up_to_date == COPIES
     assert 1 <= up_to_date <= len(done)
+    assert len(complete_pdfs(many / "output")) == COPIES
+
+
+def descendants(pid: int) -> dict[int, int]:
+    """pid → depth below `pid`, from /proc (workers sit below the forkserver)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    depth = {pid: 0}
+    changed = True
+    while changed:
+        changed = False
+        for child, parent in parents.items():
+            if parent in depth and child not in depth:
+                depth[child] = depth[parent] + 1
+                changed = True
+    return depth
+
+
+def test_a_worker_that_dies_does_not_hang_the_batch(many):
+    command = [sys.executable, str(ROOT / "generate.py"), "--jobs", "2"]
+    process = subprocess.Popen(command, cwd=many, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.readline().startswith("écrit ".encode())
+    workers = [pid for pid, depth in descendants(process.pid).items() if depth == 2]
+    assert workers, "no worker process found"
+    os.kill(workers[0], signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 1, err.decode()
+    assert "s'est arrêté brutalement" in err.decode() and "Traceback" not in err.decode()
+    complete_pdfs(many / "output")  # whatever was written is whole
+    rerun = subprocess.run(command, cwd=many, capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
     assert len(complete_pdfs(many / "output")) == COPIES
