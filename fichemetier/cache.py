@@ -12,24 +12,39 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .load import file_digest
+from .paths import SHARED_INPUTS
 from .write import write_atomic
 
 CACHE_NAME = ".fiches-cache.json"
-PACKAGE = Path(__file__).resolve().parent
-PROJECT = PACKAGE.parent
-INPUT_FOLDERS = (PROJECT / "templates", PROJECT / "styles", PACKAGE)
+INPUT_FOLDERS = SHARED_INPUTS
+#: Libraries whose upgrade may change a PDF (layout, fonts, hyphenation, links, text).
+LIBRARIES = (
+    "weasyprint",
+    "pydyf",
+    "tinycss2",
+    "tinyhtml5",
+    "cssselect2",
+    "pyphen",
+    "fonttools",
+    "pillow",
+    "jinja2",
+    "markdown-it-py",
+    "linkify-it-py",
+    "ruamel.yaml",
+    "pydantic",
+)
 
 
 def setup_key(options: dict[str, Any], folders: tuple[Path, ...] | None = None) -> str:
     """One hash of everything shared by all fiches: code, templates, styles, fonts, options."""
     digest = hashlib.sha256()
-    versions = (__version__, version("weasyprint"), platform.python_version())
+    versions = (__version__, platform.python_version(), [_version(n) for n in LIBRARIES])
     digest.update(json.dumps([versions, options], sort_keys=True, default=str).encode())
     for folder in folders or INPUT_FOLDERS:
         for path in sorted(folder.rglob("*")):
@@ -37,6 +52,13 @@ def setup_key(options: dict[str, Any], folders: tuple[Path, ...] | None = None) 
                 digest.update(str(path.relative_to(folder.parent)).encode() + b"\0")
                 digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _version(name: str) -> str:
+    try:
+        return f"{name} {version(name)}"
+    except PackageNotFoundError:
+        return f"{name} absent"
 
 
 def inputs_key(source_digest: str, dependencies: list[Path]) -> str:
@@ -60,6 +82,8 @@ class BuildCache:
                 self.entries = saved["fiches"]
         except (OSError, ValueError, AttributeError):
             pass  # no cache, or an unreadable one: render everything
+        if not all(isinstance(entry, dict) for entry in self.entries.values()):
+            self.entries = {}
 
     def is_fresh(self, source: Path, target: Path) -> bool:
         entry = self.entries.get(target.name)
@@ -70,7 +94,7 @@ class BuildCache:
                 return False
             own = file_digest(source.read_bytes())
             return entry.get("key") == inputs_key(own, [Path(d) for d in entry["deps"]])
-        except (OSError, KeyError, TypeError):
+        except (OSError, KeyError, TypeError, ValueError):
             return False
 
     def record(self, source: Path, target: Path, dependencies: list[Path], key: str) -> None:

@@ -55,7 +55,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--jobs",
         "-j",
         type=_positive,
-        default=len(os.sched_getaffinity(0)),
+        default=_cores(),
         metavar="N",
         help="nombre de processus de mise en page (par défaut : un par cœur)",
     )
@@ -73,6 +73,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _cores() -> int:
+    """Cores this process may use (sched_getaffinity is Linux only)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"un nombre entier ≥ 1 est attendu, pas « {text} »")
@@ -83,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         files = collect(args.paths or [Path("fiches")])
+        if not args.check:
+            prepare_output(args.out)
     except UsageError as exc:
         print(f"generate.py: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -120,6 +130,17 @@ def collect(paths: list[Path]) -> list[Path]:
     return [_shown(f) for f in dict.fromkeys(files)]
 
 
+def prepare_output(out: Path) -> None:
+    """An output folder that cannot be used is one usage error, not one error per fiche."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        message = f"{out} : impossible de créer le dossier de sortie ({exc.strerror})"
+        raise UsageError(message) from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise UsageError(f"{out} : dossier de sortie protégé en écriture")
+
+
 def _shown(path: Path) -> Path:
     """The path as the user will read it in messages: relative when it is below here."""
     relative = os.path.relpath(path)
@@ -128,12 +149,13 @@ def _shown(path: Path) -> Path:
 
 def run(files: list[Path], args: argparse.Namespace, report: Report) -> int:
     started = time.perf_counter()
-    cache = None if args.check else BuildCache(args.out, setup_key(options(args).key()))
+    render_options = options(args)
+    cache = None if args.check else BuildCache(args.out, setup_key(render_options.key()))
     stale, up_to_date, problems = triage(files, args.out, cache, force=args.force)
     written = 0
     try:
         with workers(args.jobs, len(stale)) as pool:
-            jobs = plan(stale, pool, problems, options(args))
+            jobs = plan(stale, pool, problems, render_options)
             for problem in problems:
                 report.problem(problem)
             if cache is not None and jobs:

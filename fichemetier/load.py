@@ -138,7 +138,7 @@ def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
         out = {}
         for key, value in node.items():
             child = (*loc, str(key))
-            lines[child] = node.lc.key(key)[0] + 1
+            lines[child] = _key_line(node, key)
             out[str(key)] = _plain(value, child, lines)
         return out
     if isinstance(node, CommentedSeq):
@@ -151,6 +151,15 @@ def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
     if isinstance(node, str):
         return str(node)
     return node
+
+
+def _key_line(node: CommentedMap, key: Any) -> int:
+    """1-based line of a key; a key merged in from an anchor (`<<: *base`) has none of its
+    own, so it takes the mapping's line."""
+    try:
+        return node.lc.key(key)[0] + 1
+    except (KeyError, TypeError):
+        return node.lc.line + 1
 
 
 def _error(name: str, line: int | None, message: str) -> FicheError:

@@ -43,8 +43,8 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
-def links(text: str) -> list[tuple[str, str]]:
-    """(label, url) of every link written in `text`, in order; label is empty for bare URLs."""
+def links(text: str) -> list[tuple[str | None, str]]:
+    """(label, url) of every link written in `text`, in order; label is None for bare URLs."""
     found = []
     for block in paragraphs(text):
         label: list[str] | None = None
@@ -54,7 +54,7 @@ def links(text: str) -> list[tuple[str, str]]:
                 label, url = [], str(token.attrs.get("href", ""))
                 bare = token.markup in ("autolink", "linkify")
             elif token.type == "link_close" and label is not None:
-                found.append(("" if bare else "".join(label).strip(), url))
+                found.append((None if bare else "".join(label).strip(), url))
                 label = None
             elif label is not None and token.type in ("text", "code_inline"):
                 label.append(token.content)

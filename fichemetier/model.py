@@ -60,9 +60,15 @@ def _url(value: str) -> str:
 def _prose(value: str) -> str:
     """Markdown links must be web links; images are refused rather than silently dropped;
     a link that markdown could not read (a space in its address) is an error, not text."""
-    for _label, url in links(value):
+    for label, url in links(value):
         if problem := bad_link(url):
             raise PydanticCustomError("url", problem)
+        if label is not None and not label.strip():
+            raise PydanticCustomError(
+                "lien",
+                "le lien vers {url} n'a pas de texte : écrivez [texte](adresse)",
+                {"url": url},
+            )
     for block in paragraphs(value):
         tokens = inline_tokens(block)
         if any(t.type == "text" and "](" in t.content for t in tokens):
@@ -108,22 +114,42 @@ class Temoignage(Base):
         folder = (info.context or {}).get("folder")
         if value is None or folder is None:
             return value
-        path = (folder / value).resolve()
-        if value.is_absolute() or not path.is_relative_to(folder.resolve()):
+        try:
+            path = (folder / value).resolve()
+            inside = not value.is_absolute() and path.is_relative_to(folder.resolve())
+            found = path.is_file()
+        except (OSError, RuntimeError, ValueError):  # name too long, link loop, NUL byte
+            raise PydanticCustomError("photo", "nom de fichier de photo invalide") from None
+        if not inside:
             raise PydanticCustomError("photo", "la photo doit être dans le dossier de la fiche")
         if path.suffix.lower() not in PHOTO_TYPES:
             raise PydanticCustomError("photo", "la photo doit être un fichier .jpg ou .png")
-        if not path.is_file():
+        if not found:
             raise PydanticCustomError(
                 "photo", "fichier « {name} » introuvable", {"name": str(value)}
             )
-        return path
+        _check_image(path, value)
+        # As written, not resolved: the build cache then follows a symlink that changes.
+        return (folder / value).absolute()
+
+
+def _check_image(path: Path, written: Path) -> None:
+    """A photo WeasyPrint cannot read would silently become its alternative text."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            image.verify()
+    except (OSError, UnidentifiedImageError, SyntaxError, ValueError):
+        raise PydanticCustomError(
+            "photo", "« {name} » n'est pas une image lisible (JPEG ou PNG)", {"name": str(written)}
+        ) from None
 
 
 class Remuneration(Base):
     texte: Prose
-    debutant: int | None = Field(default=None, gt=0, le=100_000)
-    experimente: int | None = Field(default=None, gt=0, le=100_000)
+    debutant: int | None = Field(default=None, gt=0, le=100_000, strict=True)
+    experimente: int | None = Field(default=None, gt=0, le=100_000, strict=True)
 
     @model_validator(mode="after")
     def _scale(self) -> Remuneration:
@@ -217,6 +243,8 @@ _MESSAGES = {
     "model_type": "des champs « clé: valeur » sont attendus ici",
     "model_attributes_type": "des champs « clé: valeur » sont attendus ici",
     "path_type": "un nom de fichier est attendu ici",
+    "finite_number": "un nombre entier d'euros est attendu, par exemple 2000",
+    "bool_type": "oui ou non est attendu ici",
 }
 
 

@@ -21,11 +21,9 @@ from . import __version__
 from .markup import inline_html, links, paragraphs, url_html
 from .model import Fiche
 from .options import RenderOptions
+from .paths import STYLES, TEMPLATES
 from .typography import euros, french, niveau_label
 
-PROJECT = Path(__file__).resolve().parent.parent
-TEMPLATES = PROJECT / "templates"
-STYLES = PROJECT / "styles"
 STYLESHEETS = ("theme.css", "fonts.css", "fiche.css")
 #: Tagged PDF/UA-1 by default, for screen readers. For archives, PDF/A-2u: part 2 is the
 #: one archives accept most widely and needs nothing PDF 2.0; level "u" (text mapped to
@@ -117,7 +115,7 @@ class Renderer:
 
 def elided_de(name: str) -> str:
     """« de » before a name, elided before a vowel sound: « de Paul », « d’Ailin »."""
-    return "d’" if name[:1].lower() in "aeiouyhàâéèêëîïôûü" else "de "
+    return "d’" if name[:1].lower() in "aeiouàâéèêëîïôû" else "de "
 
 
 def theme_colours(path: Path = STYLES / "theme.css") -> dict[str, str]:

@@ -32,7 +32,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def remove_leftovers(folder: Path) -> None:
-    """Delete the temporary files of a run that was killed before it could clean up."""
-    for leftover in folder.glob(f".*{TEMP_SUFFIX}"):
+    """Delete the temporary files of a run that was killed before it could clean up
+    (only ours: `--out .` must not lose anyone's other `.tmp` files)."""
+    for leftover in folder.glob(f".*.pdf.*{TEMP_SUFFIX}"):
         with contextlib.suppress(OSError):
             leftover.unlink()

@@ -101,3 +101,18 @@ def test_leftover_temp_files_of_a_killed_run_are_removed(project, capsys):
     (project / "fiches" / "a.yaml").write_text(MINIMAL + "\n# changed\n", encoding="utf-8")
     run(capsys)
     assert not leftover.exists()
+
+
+def test_retargeted_photo_symlink_renders_again(project, capsys):
+    images = project / "fiches"
+    shutil.copy(ROOT / "docs" / "page-1.png", images / "un.png")
+    (images / "deux.png").write_bytes((images / "un.png").read_bytes() + b"\0")
+    (images / "portrait.png").symlink_to("un.png")
+    (images / "a.yaml").write_text(
+        MINIMAL + "temoignage:\n  citation: Oui.\n  auteur: A\n  photo: portrait.png\n",
+        encoding="utf-8",
+    )
+    run(capsys)
+    (images / "portrait.png").unlink()
+    (images / "portrait.png").symlink_to("deux.png")
+    assert run(capsys)[1] == ["a"]

@@ -110,10 +110,11 @@ def test_two_fiches_with_the_same_output_name(folder, capsys):
     assert "autre/x.yaml: même nom de PDF que fiches/x.yaml" in capsys.readouterr().err
 
 
-def test_unwritable_output_folder_is_a_clear_error(folder, capsys):
+def test_unusable_output_folder_is_one_usage_error(folder, capsys):
     (folder / "fiches" / "x.yaml").write_text(MINIMAL, encoding="utf-8")
     (folder / "output").write_text("un fichier, pas un dossier")
-    assert main([]) == 1
+    assert main([]) == 2
     err = capsys.readouterr().err
-    assert "fiches/x.yaml: impossible d'écrire output/x.pdf" in err
+    assert err.startswith("generate.py: output : impossible de créer le dossier de sortie")
     assert "Traceback" not in err
+    assert main(["--check"]) == 0  # --check writes nothing, so needs no output folder

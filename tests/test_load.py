@@ -63,3 +63,16 @@ def test_bad_files_give_one_located_message(write_fiche, content, line, words):
 def test_unreadable_file(tmp_path):
     problem = problem_of(tmp_path / "absent.yaml")
     assert "impossible de lire" in problem.message
+
+
+def test_merge_keys_from_an_anchor_load_with_lines(write_fiche):
+    loaded = load_fiche(
+        write_fiche("""\
+        base: &base
+          metier: Boulanger
+        <<: *base
+        le_metier: Il fabrique le pain.
+        """)
+    )
+    assert loaded.data["metier"] == "Boulanger"
+    assert loaded.line_of(("le_metier",)) == 4

@@ -39,8 +39,8 @@ def test_links_and_paragraphs():
     text = "Par [Lyon 1](https://a.fr), <https://b.fr>\net www.c.fr.\n\nSuite."
     assert links(text) == [
         ("Lyon 1", "https://a.fr"),
-        ("", "https://b.fr"),
-        ("", "http://www.c.fr"),
+        (None, "https://b.fr"),
+        (None, "http://www.c.fr"),
     ]
     assert paragraphs(text) == [
         "Par [Lyon 1](https://a.fr), <https://b.fr>\net www.c.fr.",

@@ -122,3 +122,15 @@ def test_photo_must_exist_inside_the_fiche_folder(write_fiche):
 def test_field_path():
     assert field_path(("formations_publiques", 0, "niveau")) == "formations_publiques[0].niveau"
     assert field_path(()) == "fiche"
+
+
+def test_photo_must_be_a_readable_image(write_fiche, tmp_path):
+    (tmp_path / "paul.jpg").write_bytes(b"not a JPEG at all")
+    text = VALID.replace("  auteur: Paul", "  auteur: Paul\n  photo: paul.jpg")
+    assert problems(write_fiche, text) == [
+        (5, "temoignage.photo", "« paul.jpg » n'est pas une image lisible (JPEG ou PNG)")
+    ]
+    text = VALID.replace("  auteur: Paul", "  auteur: Paul\n  photo: " + "p" * 300 + ".jpg")
+    assert problems(write_fiche, text) == [
+        (5, "temoignage.photo", "nom de fichier de photo invalide")
+    ]

@@ -1,0 +1,11 @@
+"""Where the project's own inputs live; shared by the renderer and the build cache,
+without importing WeasyPrint."""
+
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+PROJECT = PACKAGE.parent
+TEMPLATES = PROJECT / "templates"
+STYLES = PROJECT / "styles"
+#: Everything shared by all fiches that shapes a PDF: a change here re-renders them all.
+SHARED_INPUTS = (TEMPLATES, STYLES, PACKAGE)
