@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import os
 import signal
 import sys
 import time
 from pathlib import Path
+from typing import IO
 
 from .batch import Job, Workers, check, render, workers
 from .cache import BuildCache, inputs_key, setup_key
@@ -23,6 +25,7 @@ from .report import Report, reporter
 from .write import remove_leftovers
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
+LOCK_NAME = ".fiches.lock"
 SAVE_EVERY = 2.0  # seconds between saves of the build cache during a long batch
 
 
@@ -91,8 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         files = collect(args.paths or [Path("fiches")])
-        if not args.check:
-            prepare_output(args.out)
+        lock = None if args.check else lock_output(args.out)
     except UsageError as exc:
         print(f"generate.py: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -105,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if lock is not None:
+            lock.close()
 
 
 class Terminated(KeyboardInterrupt):
@@ -130,8 +134,22 @@ def collect(paths: list[Path]) -> list[Path]:
     return [_shown(f) for f in dict.fromkeys(files)]
 
 
+def lock_output(out: Path) -> IO[bytes]:
+    """Create the output folder and hold its lock for the whole run: two runs writing the
+    same folder would remove each other's temporary files and mix up the build record.
+    An unusable folder is one usage error, not one error per fiche."""
+    prepare_output(out)
+    handle = (out / LOCK_NAME).open("ab")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        message = f"{out} : une autre génération y écrit déjà, attendez qu'elle finisse"
+        raise UsageError(message) from None
+    return handle
+
+
 def prepare_output(out: Path) -> None:
-    """An output folder that cannot be used is one usage error, not one error per fiche."""
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

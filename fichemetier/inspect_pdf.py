@@ -106,6 +106,16 @@ def report(path: Path) -> str:
     return "\n".join(lines)
 
 
+def main(arguments: list[str]) -> int:
+    status = 0
+    for argument in arguments or ["output/developpeur-back-end.pdf"]:
+        try:
+            print(report(Path(argument)))
+        except (OSError, pikepdf.PdfError) as exc:
+            print(f"{argument}: illisible ({exc})", file=sys.stderr)
+            status = 1
+    return status
+
+
 if __name__ == "__main__":
-    for argument in sys.argv[1:] or ["output/developpeur-back-end.pdf"]:
-        print(report(Path(argument)))
+    sys.exit(main(sys.argv[1:]))

@@ -67,6 +67,7 @@ def test_a_failing_fiche_keeps_its_previous_good_pdf(folder):
     # no temporary file left behind
     assert sorted(p.name for p in (folder / "output").iterdir()) == [
         ".fiches-cache.json",
+        ".fiches.lock",
         "boulanger.pdf",
     ]
 
@@ -118,3 +119,15 @@ def test_unusable_output_folder_is_one_usage_error(folder, capsys):
     assert err.startswith("generate.py: output : impossible de créer le dossier de sortie")
     assert "Traceback" not in err
     assert main(["--check"]) == 0  # --check writes nothing, so needs no output folder
+
+
+def test_two_runs_cannot_write_the_same_folder_at_once(folder, capsys):
+    import fcntl
+
+    (folder / "fiches" / "x.yaml").write_text(MINIMAL, encoding="utf-8")
+    (folder / "output").mkdir()
+    with (folder / "output" / ".fiches.lock").open("ab") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert main([]) == 2
+        assert "une autre génération y écrit déjà" in capsys.readouterr().err
+    assert main([]) == 0

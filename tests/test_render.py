@@ -180,3 +180,20 @@ def test_prose_is_hyphenated_in_french_but_urls_never(seed_pdf):
                 chars = "".join(c["text"] for c in box.chars)
                 if chars.replace(hyphen, "") in link["uri"]:  # the URL itself, not a label
                     assert hyphen not in chars, f"hyphen inside {link['uri']}"
+
+
+@pytest.mark.parametrize(("low", "high"), [(2000, 2200), (3000, 3000)])
+def test_close_salaries_do_not_overlap_on_the_scale(renderer, write_fiche, tmp_path, low, high):
+    path = write_fiche(f"""\
+        metier: Test
+        le_metier: Texte.
+        remuneration:
+          texte: Salaires.
+          debutant: {low}
+          experimente: {high}
+        """)
+    pdf = tmp_path / "x.pdf"
+    pdf.write_bytes(renderer.pdf(validate(load_fiche(path)), path.parent))
+    with pdfplumber.open(pdf) as document:
+        words = {w["text"]: w for w in document.pages[0].extract_words()}
+    assert words["débutant"]["x1"] <= words["expérimenté"]["x0"]
