@@ -111,3 +111,11 @@ def test_a_worker_that_dies_does_not_hang_the_batch(many):
     rerun = subprocess.run(command, cwd=many, capture_output=True, text=True, timeout=120)
     assert rerun.returncode == 0, rerun.stderr
     assert len(complete_pdfs(many / "output")) == COPIES
+
+
+def test_workers_are_replaced_along_a_long_batch(many, capsys, monkeypatch):
+    from fichemetier import batch
+
+    monkeypatch.setattr(batch, "TASKS_PER_WORKER", 2)  # a fresh pool every 4 tasks
+    assert main(["--jobs", "2"]) == 0
+    assert len(complete_pdfs(many / "output")) == COPIES
