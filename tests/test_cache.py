@@ -116,3 +116,9 @@ def test_retargeted_photo_symlink_renders_again(project, capsys):
     (images / "portrait.png").unlink()
     (images / "portrait.png").symlink_to("deux.png")
     assert run(capsys)[1] == ["a"]
+
+
+def test_changed_option_renders_everything(project, capsys):
+    run(capsys)
+    assert run(capsys, "--pdfa")[1] == ["a", "b", "c"]
+    assert run(capsys, "--pdfa")[1] == []
