@@ -20,6 +20,15 @@ from .errors import FicheError, FicheProblem
 
 Loc = tuple[str | int, ...]
 
+#: A fiche is a few KB; these bounds stop a wrong file or a YAML alias bomb ("billion
+#: laughs": aliases that expand exponentially) before they eat the memory.
+MAX_BYTES = 2_000_000
+MAX_VALUES = 50_000
+
+
+class _TooBig(Exception):
+    pass
+
 
 @dataclass(frozen=True)
 class LoadedFiche:
@@ -49,6 +58,9 @@ def load_fiche(path: Path) -> LoadedFiche:
         raw = path.read_bytes()
     except OSError as exc:
         raise _error(name, None, f"impossible de lire le fichier ({exc.strerror})") from None
+    if len(raw) > MAX_BYTES:
+        size = len(raw) / 1_000_000
+        raise _error(name, None, f"fichier trop gros ({size:.0f} Mo) : une fiche fait quelques Ko")
     text = _decode(name, raw)
     if not text.strip():
         raise _error(
@@ -62,7 +74,15 @@ def load_fiche(path: Path) -> LoadedFiche:
             "une fiche doit être une suite de champs « clé: valeur » (par exemple « metier: … »)",
         )
     lines: dict[Loc, int] = {}
-    data = _plain(document, (), lines)
+    try:
+        data = _plain(document, (), lines)
+    except _TooBig:
+        raise _error(
+            name,
+            None,
+            f"plus de {MAX_VALUES} valeurs (des alias YAML en cascade ?) : "
+            "une fiche n'en a que quelques centaines",
+        ) from None
     return LoadedFiche(path, data, lines, file_digest(raw))
 
 
@@ -134,6 +154,8 @@ def _yaml_advice(problem: str) -> str:
 
 def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
     """Convert ruamel nodes to dict/list/str, recording each child's 1-based line."""
+    if len(lines) > MAX_VALUES:
+        raise _TooBig
     if isinstance(node, CommentedMap):
         out = {}
         for key, value in node.items():

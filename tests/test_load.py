@@ -76,3 +76,17 @@ def test_merge_keys_from_an_anchor_load_with_lines(write_fiche):
     )
     assert loaded.data["metier"] == "Boulanger"
     assert loaded.line_of(("le_metier",)) == 4
+
+
+def test_yaml_alias_bomb_is_refused_quickly(write_fiche):
+    levels = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 9):
+        refs = ", ".join(f"*a{i - 1}" for _ in range(9))
+        levels.append(f"a{i}: &a{i} [{refs}]")
+    problem = problem_of(write_fiche("\n".join(levels) + "\nmetier: x\n"))
+    assert "alias YAML en cascade" in problem.message
+
+
+def test_huge_file_is_refused(write_fiche):
+    problem = problem_of(write_fiche(b"metier: " + b"x" * 3_000_000))
+    assert "fichier trop gros (3 Mo)" in problem.message
