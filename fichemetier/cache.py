@@ -41,12 +41,12 @@ LIBRARIES = (
 )
 
 
-def setup_key(options: dict[str, Any], folders: tuple[Path, ...] | None = None) -> str:
+def setup_key(options: dict[str, Any]) -> str:
     """One hash of everything shared by all fiches: code, templates, styles, fonts, options."""
     digest = hashlib.sha256()
     versions = (__version__, platform.python_version(), [_version(n) for n in LIBRARIES])
     digest.update(json.dumps([versions, options], sort_keys=True, default=str).encode())
-    for folder in folders or INPUT_FOLDERS:
+    for folder in INPUT_FOLDERS:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(folder.parent)).encode() + b"\0")

@@ -180,7 +180,8 @@ def run(files: list[Path], args: argparse.Namespace, report: Report) -> int:
                 written = render_jobs(jobs, pool, cache, report, problems)
             elif args.check:
                 written = len(jobs)
-    finally:  # the workers are stopped by now, even on Ctrl-C: drop half-written files
+    finally:  # workers stopped by now, even on Ctrl-C: drop half-written files (also those
+        # of an earlier run that was killed)
         if cache is not None:
             remove_leftovers(args.out)
     problems.sort(key=lambda p: (p.file, p.line or 0))
@@ -259,7 +260,6 @@ def render_jobs(
 
     if SLOW_FONT_SUBSETTING:
         report.note(SLOW_PATH_WARNING)
-    remove_leftovers(cache.path.parent)
     written = 0
     saved = time.monotonic()
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.request import url2pathname
 
 import jinja2
 from weasyprint import CSS, HTML
@@ -56,8 +57,6 @@ class LocalOnlyFetcher(URLFetcher):
 
     @staticmethod
     def _path_of(url: str) -> str:
-        from urllib.request import url2pathname
-
         return url2pathname(url.split("?")[0].removeprefix("file:"))
 
 
