@@ -1,4 +1,4 @@
-"""Step 6, cli: `python generate.py [PATH...] [--out DIR] [--check] [--jobs N] [--force]`.
+"""Step 6, cli: `python generate.py [PATH...] [--out DIR] [--format a4|a5] [--print] [--check]`.
 
 Two phases, as users expect from a batch: first every fiche is read and validated
 (all mistakes reported at once), then the valid ones that changed are rendered. A bad
@@ -20,7 +20,7 @@ from typing import IO
 from .batch import Job, Workers, check, render, workers
 from .cache import BuildCache, inputs_key, setup_key
 from .errors import FicheProblem
-from .options import RenderOptions
+from .options import PAGE_BUDGET, RenderOptions
 from .report import Report, reporter
 from .write import remove_leftovers
 
@@ -64,6 +64,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--force", action="store_true", help="refait tous les PDF, même ceux qui sont à jour"
+    )
+    parser.add_argument(
+        "--format",
+        choices=sorted(PAGE_BUDGET),
+        default="a4",
+        type=str.lower,
+        help="a4 (par défaut, 2 pages au plus) ou a5 (dépliant, 4 pages au plus)",
+    )
+    parser.add_argument(
+        "--print",
+        dest="imprimeur",
+        action="store_true",
+        help="pour l'imprimeur : fond perdu de 3 mm, traits de coupe, TrimBox et BleedBox",
     )
     parser.add_argument(
         "--pdfa",
@@ -193,7 +206,7 @@ def run(files: list[Path], args: argparse.Namespace, report: Report) -> int:
 
 def options(args: argparse.Namespace) -> RenderOptions:
     """The options that change a PDF's content, hence part of the cache key."""
-    return RenderOptions(pdfa=args.pdfa)
+    return RenderOptions(format=args.format, print=args.imprimeur, pdfa=args.pdfa)
 
 
 def triage(

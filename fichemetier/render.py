@@ -19,6 +19,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from . import __version__
+from .crop_marks import add_crop_marks
 from .markup import inline_html, links, paragraphs, url_html
 from .model import Fiche
 from .options import RenderOptions
@@ -26,6 +27,11 @@ from .paths import STYLES, TEMPLATES
 from .typography import euros, french, niveau_label
 
 STYLESHEETS = ("theme.css", "fonts.css", "fiche.css")
+#: Added after the base sheets: the format's page and type scale, the print-shop bleed.
+FORMAT_SHEETS = {"a4": (), "a5": ("a5.css",)}
+PRINT_SHEETS = ("impression.css",)
+#: What the templates need to know of the format: widths drawn in SVG (millimetres).
+PAGE_GEOMETRY = {"a4": {"echelle_mm": 150}, "a5": {"echelle_mm": 106}}
 #: Tagged PDF/UA-1 by default, for screen readers. For archives, PDF/A-2u: part 2 is the
 #: one archives accept most widely and needs nothing PDF 2.0; level "u" (text mapped to
 #: Unicode) is what WeasyPrint guarantees, while level "a" would claim a complete logical
@@ -84,32 +90,47 @@ class Renderer:
         self.template = self.env.get_template("fiche.html.j2")
         self.theme = theme_colours()
         self.fonts = FontConfiguration()
-        style_fetcher = LocalOnlyFetcher([STYLES])
-        self.stylesheets = [
-            CSS(filename=STYLES / name, font_config=self.fonts, url_fetcher=style_fetcher)
-            for name in STYLESHEETS
-        ]
+        self._sheets: dict[str, CSS] = {}
 
-    def html(self, fiche: Fiche) -> str:
+    def stylesheets(self, options: RenderOptions) -> list[CSS]:
+        """The parsed sheets for these options, each parsed once per process."""
+        names = STYLESHEETS + FORMAT_SHEETS[options.format]
+        names += PRINT_SHEETS if options.print else ()
+        return [self._sheet(name) for name in names]
+
+    def _sheet(self, name: str) -> CSS:
+        if name not in self._sheets:
+            fetcher = LocalOnlyFetcher([STYLES])
+            self._sheets[name] = CSS(
+                filename=STYLES / name, font_config=self.fonts, url_fetcher=fetcher
+            )
+        return self._sheets[name]
+
+    def html(self, fiche: Fiche, options: RenderOptions | None = None) -> str:
         """The fiche as a standalone HTML document (the text stage, easy to diff)."""
+        options = options or RenderOptions()
         return self.template.render(
-            fiche=fiche, theme=self.theme, generator=f"fichemetier {__version__}"
+            fiche=fiche,
+            theme=self.theme,
+            page=PAGE_GEOMETRY[options.format],
+            generator=f"fichemetier {__version__}",
         )
 
     def pdf(self, fiche: Fiche, folder: Path, options: RenderOptions | None = None) -> bytes:
         """Lay out and write the PDF; `folder` is the fiche's own, where its photo lives."""
         options = options or RenderOptions()
         document = HTML(
-            string=self.html(fiche),
+            string=self.html(fiche, options),
             base_url=folder.resolve().as_uri() + "/",
             url_fetcher=LocalOnlyFetcher([folder, STYLES]),
         )
-        return document.write_pdf(
-            stylesheets=self.stylesheets,
+        pdf = document.write_pdf(
+            stylesheets=self.stylesheets(options),
             font_config=self.fonts,
             pdf_tags=True,
             pdf_variant=VARIANTS[options.pdfa],
         )
+        return add_crop_marks(pdf) if options.print else pdf
 
 
 def elided_de(name: str) -> str:

@@ -1,0 +1,118 @@
+"""Formats and print-shop output, read from the PDFs: page boxes, budget, bleed, marks."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pypdfium2
+import pytest
+
+from fichemetier.options import PAGE_BUDGET, RenderOptions
+from fichemetier.render import theme_colours
+
+from .conftest import SEED_YAML
+
+MM = 72 / 25.4
+SIZES = {  # (format, print) → MediaBox size in mm, as the print shop expects it
+    ("a4", False): (210, 297),
+    ("a5", False): (148, 210),
+    ("a4", True): (216, 303),
+    ("a5", True): (154, 216),
+}
+
+
+@pytest.fixture(scope="module")
+def rendered(renderer, seed_fiche):
+    cache: dict[tuple[str, bool], bytes] = {}
+
+    def get(format: str, bleed: bool) -> bytes:
+        if (format, bleed) not in cache:
+            options = RenderOptions(format=format, print=bleed)
+            cache[format, bleed] = renderer.pdf(seed_fiche, SEED_YAML.parent, options)
+        return cache[format, bleed]
+
+    return get
+
+
+def boxes_mm(page: pikepdf.Page) -> dict[str, list[float]]:
+    return {
+        name: [round(float(v) / MM, 1) for v in page[f"/{name}"]]
+        for name in ("MediaBox", "TrimBox", "BleedBox")
+    }
+
+
+@pytest.mark.parametrize(("format", "bleed"), list(SIZES))
+def test_page_size_and_boxes(rendered, format, bleed):
+    width, height = SIZES[format, bleed]
+    with pikepdf.open(io.BytesIO(rendered(format, bleed))) as pdf:
+        for page in pdf.pages:
+            boxes = boxes_mm(page)
+            x0, y0, x1, y1 = boxes["MediaBox"]
+            assert (round(x1 - x0), round(y1 - y0)) == (width, height)
+            assert boxes["BleedBox"] == boxes["MediaBox"]
+            trim = boxes["TrimBox"]
+            trim_size = SIZES[format, False]
+            assert (round(trim[2] - trim[0]), round(trim[3] - trim[1])) == trim_size
+            inset = 3.0 if bleed else 0.0
+            assert trim[0] - x0 == pytest.approx(inset, abs=0.1)
+            assert y1 - trim[3] == pytest.approx(inset, abs=0.1)
+
+
+@pytest.mark.parametrize("format", sorted(PAGE_BUDGET))
+def test_the_seed_fits_the_page_budget(rendered, format):
+    with pikepdf.open(io.BytesIO(rendered(format, False))) as pdf:
+        assert 1 <= len(pdf.pages) <= PAGE_BUDGET[format]
+
+
+def first_page_pixels(data: bytes, dpi: int = 150):
+    page = pypdfium2.PdfDocument(data)[0]
+    return page.render(scale=dpi / 72).to_pil().convert("RGB")
+
+
+def hex_colour(rgb: tuple[int, int, int]) -> str:
+    return "#" + "".join(f"{c:02x}" for c in rgb)
+
+
+def close(a: tuple[int, int, int], b: str) -> bool:
+    b_rgb = tuple(int(b[i : i + 2], 16) for i in (1, 3, 5))
+    return all(abs(x - y) <= 6 for x, y in zip(a, b_rgb, strict=True))
+
+
+@pytest.mark.parametrize("format", sorted(PAGE_BUDGET))
+def test_the_header_band_runs_into_the_bleed(rendered, format):
+    band = theme_colours()["bandeau"]
+    image = first_page_pixels(rendered(format, True))
+    width, _ = image.size
+    # the media's outer edge (1 px in), between the corner marks: band colour, not paper
+    for x in (width // 4, width // 2, 3 * width // 4):
+        assert close(image.getpixel((x, 1)), band), hex_colour(image.getpixel((x, 1)))
+    assert close(image.getpixel((1, 60)), band)
+    assert close(image.getpixel((width - 2, 60)), band)
+
+
+def test_crop_marks_show_over_the_band_only_with_print(rendered):
+    dpi = 300
+    px = dpi / 25.4  # pixels per mm
+    image = first_page_pixels(rendered("a4", True), dpi)
+    # the vertical mark of the top-left corner: on the trim line x = 3 mm, 0–2.9 mm down
+    x = round(3 * px)
+    column = [image.getpixel((x, round(y * px))) for y in (0.5, 1.0, 1.5, 2.0)]
+    assert all(max(rgb) < 90 for rgb in column), column  # dark mark on the dark-blue band
+    halo = image.getpixel((x + round(0.25 * px), round(1.0 * px)))
+    assert min(halo) > 200, halo  # with its white halo, so it shows on any colour
+    plain = first_page_pixels(rendered("a4", False), dpi)
+    assert close(plain.getpixel((1, 1)), theme_colours()["bandeau"])
+
+
+def test_a5_is_designed_not_shrunk(rendered):
+    """The leaflet's text is not the A4 scaled down: body text stays readable (≥ 8 pt)."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(rendered("a5", False))) as pdf:
+        sizes = [round(c["size"], 1) for c in pdf.pages[0].chars if c["text"].isalpha()]
+    body = max(set(sizes), key=sizes.count)
+    assert body >= 8.0
+    with pdfplumber.open(io.BytesIO(rendered("a4", False))) as pdf:
+        sizes4 = [round(c["size"], 1) for c in pdf.pages[0].chars if c["text"].isalpha()]
+    assert body / max(set(sizes4), key=sizes4.count) > 148 / 210 + 0.15
