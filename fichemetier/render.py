@@ -24,6 +24,7 @@ from .markup import inline_html, links, paragraphs, url_html
 from .model import Fiche
 from .options import RenderOptions
 from .paths import STYLES, TEMPLATES
+from .qrcodes import qr_html, short_url
 from .typography import euros, french, niveau_label
 
 STYLESHEETS = ("theme.css", "fonts.css", "fiche.css")
@@ -86,6 +87,8 @@ class Renderer:
             euros=euros,
             niveau=niveau_label,
             de=elided_de,
+            qr=qr_html,
+            court=short_url,
         )
         self.template = self.env.get_template("fiche.html.j2")
         self.theme = theme_colours()

@@ -59,9 +59,17 @@ def test_every_link_annotation_is_inside_a_link_element(seed):
 
 
 def test_salary_chart_is_a_figure_with_a_description(seed):
-    [figure] = [n for n in struct_nodes(seed) if n.tag == "Figure"]
+    figures = [n for n in struct_nodes(seed) if n.tag == "Figure"]
+    [figure] = [f for f in figures if not (f.alt or "").startswith("Code QR du lien ")]
     assert figure.alt.startswith("Échelle des salaires bruts mensuels")
     assert "2\u202f000\u00a0€" in figure.alt and "5\u202f000\u00a0€" in figure.alt
+
+
+def test_each_qr_code_is_a_figure_named_after_its_link(seed):
+    alts = [n.alt for n in struct_nodes(seed) if n.tag == "Figure"]
+    qr = [alt for alt in alts if alt and alt.startswith("Code QR du lien ")]
+    assert len(qr) == 10
+    assert "Code QR du lien epitech.eu" in qr
 
 
 def test_photo_has_an_alternative_text(tmp_path, monkeypatch):

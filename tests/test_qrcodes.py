@@ -1,0 +1,82 @@
+"""QR codes: every link of a fiche is printed as a code that decodes to its exact URL,
+next to a short readable form; the PDF keeps the full URL as the link's target."""
+
+from __future__ import annotations
+
+import re
+
+import pypdfium2
+import pytest
+import zxingcpp
+from pypdf import PdfReader
+
+from fichemetier.options import RenderOptions
+from fichemetier.qrcodes import short_url
+
+from .conftest import SEED_YAML
+
+SEED_URLS = set(re.findall(r"https?://[\w-]+\.[^\s)]+", SEED_YAML.read_text(encoding="utf-8")))
+
+
+def decoded(data_or_path, dpi: int = 400) -> list[str]:
+    """Every QR code found on every page, rendered as a phone camera would see it."""
+    texts = []
+    for page in pypdfium2.PdfDocument(data_or_path):
+        image = page.render(scale=dpi / 72).to_pil()
+        texts += [code.text for code in zxingcpp.read_barcodes(image)]
+    return texts
+
+
+def test_the_seed_has_ten_links():
+    assert len(SEED_URLS) == 10
+
+
+@pytest.mark.parametrize("format", ["a4", "a5"])
+def test_every_qr_code_decodes_to_a_url_of_the_fiche(renderer, seed_fiche, format):
+    data = renderer.pdf(seed_fiche, SEED_YAML.parent, RenderOptions(format=format))
+    texts = decoded(data)
+    assert sorted(texts) == sorted(SEED_URLS)  # each link once, each code exact
+
+
+def test_links_keep_their_full_url_and_show_the_short_form(seed_pdf):
+    reader = PdfReader(seed_pdf)
+    targets = {
+        annot.get_object()["/A"]["/URI"]
+        for page in reader.pages
+        for annot in page.get("/Annots", [])
+        if annot.get_object().get("/A", {}).get("/URI")
+    }
+    assert SEED_URLS <= targets
+    text = "".join(page.extract_text() for page in reader.pages).replace("\u200b", "")
+    text = re.sub(r"\s+", "", text)
+    for url in SEED_URLS:
+        assert re.sub(r"\s+", "", short_url(url)) in text, short_url(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "short"),
+    [
+        ("https://www.epitech.eu/", "epitech.eu"),
+        ("https://www.metz-numeric-school.fr/fr", "metz-numeric-school.fr/fr"),
+        (
+            "https://www.polytech-reseau.org/ingenieur-informatique/",
+            "polytech-reseau.org/ingenieur-informatique",
+        ),
+        (
+            "https://www.onisep.fr/ressources/univers-formation/formations/post-bac/"
+            "bts-services-informatiques-aux-organisations-option-b",
+            "onisep.fr/…/bts-services-informatiques-aux…",
+        ),
+        ("https://example.org/a%C3%A9roport?x=1#top", "example.org/aéroport"),
+        ("mailto:cio@example.org", "cio@example.org"),
+        ("https://EXAMPLE.org", "example.org"),
+    ],
+)
+def test_short_form(url, short):
+    assert short_url(url) == short
+
+
+def test_short_form_is_short_even_for_one_endless_segment():
+    url = "https://example.org/" + "x" * 300
+    assert len(short_url(url)) <= 50
+    assert short_url(url).endswith("…")
