@@ -16,13 +16,13 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import FicheError, FicheProblem
-from .load import load_fiche
-from .model import Fiche, validate
+from .load import LoadedFiche, Loc, load_fiche
+from .model import Fiche, field_path, validate
 from .options import RenderOptions
 from .write import write_atomic
 
@@ -39,24 +39,31 @@ class Checked:
     fiche: Fiche | None
     problems: list[FicheProblem]
     digest: str = ""
+    lines: dict[Loc, int] = field(default_factory=dict)  # to locate preflight findings
 
 
 @dataclass(frozen=True)
 class Job:
     source: Path
-    target: Path
+    target: Path | None  # None: lay out and preflight only (--check)
     fiche: Fiche
     dependencies: tuple[Path, ...]
     key: str
     options: RenderOptions = RenderOptions()
+    lines: dict[Loc, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """Phase 2 for one fiche (the job itself is not sent back: it holds the whole model)."""
+    """Phase 2 for one fiche (the job itself is not sent back: it holds the whole model).
+    Any problem that is not a warning means no PDF was written."""
 
-    problem: FicheProblem | None
+    problems: list[FicheProblem]
     seconds: float
+
+    @property
+    def failed(self) -> bool:
+        return any(not p.warning for p in self.problems)
 
 
 class Workers:
@@ -148,7 +155,7 @@ def check(source: Path) -> Checked:
     """Phase 1: load and validate one fiche."""
     try:
         loaded = load_fiche(source)
-        return Checked(source, validate(loaded), [], loaded.digest)
+        return Checked(source, validate(loaded), [], loaded.digest, loaded.lines)
     except FicheError as exc:
         return Checked(source, None, exc.problems)
     except Exception as exc:  # a bug on odd input must not stop the other fiches
@@ -160,24 +167,40 @@ _renderer = None
 
 
 def render(job: Job) -> Outcome:
-    """Phase 2: render one fiche and put its PDF in place; failures are reported, not raised."""
+    """Phase 2: lay out one fiche, preflight it, and put its PDF in place unless the
+    preflight found an error; failures are reported, not raised."""
     global _renderer
     started = time.perf_counter()
     if _renderer is None:
         from .render import Renderer
 
         _renderer = Renderer()
+    from .preflight import preflight  # WeasyPrint: only in the workers, not at start-up
+
     try:
-        data = _renderer.pdf(job.fiche, job.source.parent, job.options)
+        document = _renderer.layout(job.fiche, job.source.parent, job.options)
+        problems = [
+            _located(job, finding) for finding in preflight(document, job.fiche, job.options)
+        ]
+        if job.target is None or any(not p.warning for p in problems):
+            return Outcome(problems, time.perf_counter() - started)
+        data = _renderer.write(document, job.options)
     except Exception as exc:  # a layout bug in one fiche must not stop the others
         return _failed(job, f"erreur inattendue pendant la mise en page ({exc!r})", started)
     try:
         write_atomic(job.target, data)
     except OSError as exc:
         return _failed(job, f"impossible d'écrire {job.target} ({exc.strerror})", started)
-    return Outcome(None, time.perf_counter() - started)
+    return Outcome(problems, time.perf_counter() - started)
+
+
+def _located(job: Job, finding) -> FicheProblem:
+    """A preflight finding (`preflight.Finding`) as a problem with the fiche's line."""
+    line = LoadedFiche(job.source, {}, job.lines).line_of(finding.loc) if finding.loc else None
+    field = field_path(finding.loc) if finding.loc else None
+    return FicheProblem(str(job.source), line, field, finding.message, finding.warning)
 
 
 def _failed(job: Job, message: str, started: float) -> Outcome:
     problem = FicheProblem(str(job.source), None, None, message)
-    return Outcome(problem, time.perf_counter() - started)
+    return Outcome([problem], time.perf_counter() - started)

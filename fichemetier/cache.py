@@ -12,11 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+from dataclasses import asdict
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .errors import FicheProblem
 from .load import file_digest
 from .paths import SHARED_INPUTS
 from .write import write_atomic
@@ -38,6 +40,7 @@ LIBRARIES = (
     "linkify-it-py",
     "ruamel.yaml",
     "pydantic",
+    "segno",
 )
 
 
@@ -97,15 +100,30 @@ class BuildCache:
         except (OSError, KeyError, TypeError, ValueError):
             return False
 
-    def record(self, source: Path, target: Path, dependencies: list[Path], key: str) -> None:
+    def record(
+        self,
+        source: Path,
+        target: Path,
+        dependencies: list[Path],
+        key: str,
+        warnings: list[FicheProblem] = (),
+    ) -> None:
         """Remember a PDF just written; `key` is the inputs_key taken *before* rendering, so
-        a fiche edited during the render is seen as changed next time."""
+        a fiche edited during the render is seen as changed next time. Its preflight
+        warnings are kept to be shown again while the PDF stays up to date."""
         self.entries[target.name] = {
             "source": str(source.resolve()),
             "deps": [str(d) for d in dependencies],
             "key": key,
             "pdf": _stamp(target),
+            "warnings": [asdict(w) for w in warnings],
         }
+
+    def warnings(self, target: Path) -> list[FicheProblem]:
+        try:
+            return [FicheProblem(**w) for w in self.entries[target.name].get("warnings", [])]
+        except (KeyError, TypeError):
+            return []
 
     def forget(self, target: Path) -> None:
         self.entries.pop(target.name, None)

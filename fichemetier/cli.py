@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -183,25 +184,25 @@ def run(files: list[Path], args: argparse.Namespace, report: Report) -> int:
     render_options = options(args)
     cache = None if args.check else BuildCache(args.out, setup_key(render_options.key()))
     stale, up_to_date, problems = triage(files, args.out, cache, force=args.force)
-    written = 0
+    done = 0
     try:
         with workers(args.jobs, len(stale)) as pool:
-            jobs = plan(stale, pool, problems, render_options)
+            jobs = plan(stale, pool, problems, render_options, check_only=args.check)
             for problem in problems:
                 report.problem(problem)
-            if cache is not None and jobs:
-                written = render_jobs(jobs, pool, cache, report, problems)
-            elif args.check:
-                written = len(jobs)
+            if jobs:
+                done = render_jobs(jobs, pool, cache, report, problems)
     finally:  # workers stopped by now, even on Ctrl-C: drop half-written files (also those
         # of an earlier run that was killed)
         if cache is not None:
             remove_leftovers(args.out)
     problems.sort(key=lambda p: (p.file, p.line or 0))
-    failed = len({p.file for p in problems})
+    failed = len({p.file for p in problems if not p.warning})
+    warnings = sum(p.warning for p in problems)
     seconds = time.perf_counter() - started
-    report.done(problems, summary(written, up_to_date, failed, seconds, check=args.check))
-    return EXIT_FAILED if problems else EXIT_OK
+    counts = Counts(done, up_to_date, failed, warnings)
+    report.done(problems, summary(counts, seconds, check=args.check))
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def options(args: argparse.Namespace) -> RenderOptions:
@@ -224,6 +225,7 @@ def triage(
             problems.append(FicheProblem(str(path), None, None, message))
         elif cache is not None and not force and cache.is_fresh(path, target):
             up_to_date += 1
+            problems.extend(cache.warnings(target))  # shown again until the fiche is fixed
         else:
             stale[path] = target
     return stale, up_to_date, problems
@@ -234,8 +236,11 @@ def plan(
     pool: Workers,
     problems: list[FicheProblem],
     render_options: RenderOptions,
+    *,
+    check_only: bool = False,
 ) -> list[Job]:
-    """Phase 1: load and validate every stale fiche (in the workers), in file order."""
+    """Phase 1: load and validate every stale fiche (in the workers), in file order.
+    With `check_only`, the jobs lay out and preflight the fiches but write nothing."""
     jobs: list[Job] = []
     for source, checked in pool.ordered(check, list(stale)):
         if isinstance(checked, BaseException):
@@ -251,7 +256,10 @@ def plan(
         except OSError as exc:
             problems.append(FicheProblem(str(source), None, None, f"image illisible ({exc})"))
             continue
-        jobs.append(Job(source, stale[source], checked.fiche, dependencies, key, render_options))
+        target = None if check_only else stale[source]
+        jobs.append(
+            Job(source, target, checked.fiche, dependencies, key, render_options, checked.lines)
+        )
     return jobs
 
 
@@ -264,37 +272,43 @@ def _lost(source: Path) -> FicheProblem:
 def render_jobs(
     jobs: list[Job],
     pool: Workers,
-    cache: BuildCache,
+    cache: BuildCache | None,
     report: Report,
     problems: list[FicheProblem],
 ) -> int:
-    """Phase 2: render in parallel, record each PDF as it lands, save the cache often."""
+    """Phase 2: lay out and preflight in parallel, then (unless --check, without a cache)
+    record each PDF as it lands and save the cache often. Returns the fiches that passed."""
     from .render import SLOW_FONT_SUBSETTING, SLOW_PATH_WARNING
 
     if SLOW_FONT_SUBSETTING:
         report.note(SLOW_PATH_WARNING)
-    written = 0
+    passed = 0
     saved = time.monotonic()
     try:
         with report.progress(len(jobs)):
             for job, outcome in pool.unordered(render, jobs):
-                problem = (
-                    _lost(job.source) if isinstance(outcome, BaseException) else outcome.problem
+                found = (
+                    [_lost(job.source)] if isinstance(outcome, BaseException) else outcome.problems
                 )
-                if problem:
-                    problems.append(problem)
+                problems.extend(found)
+                for problem in found:
                     report.problem(problem)
-                    cache.forget(job.target)
+                if any(not p.warning for p in found):
+                    if cache is not None:
+                        cache.forget(job.target)
                     continue
-                written += 1
-                cache.record(job.source, job.target, list(job.dependencies), job.key)
+                passed += 1
+                if cache is None:
+                    continue
+                cache.record(job.source, job.target, list(job.dependencies), job.key, found)
                 report.written(str(_shown(job.target)))
                 if time.monotonic() - saved > SAVE_EVERY:
                     _save(cache)
                     saved = time.monotonic()
     finally:  # keep the record of every PDF already written, even on Ctrl-C
-        _save(cache)
-    return written
+        if cache is not None:
+            _save(cache)
+    return passed
 
 
 def _save(cache: BuildCache) -> None:
@@ -303,15 +317,25 @@ def _save(cache: BuildCache) -> None:
         cache.save()
 
 
-def summary(written: int, up_to_date: int, failed: int, seconds: float, *, check: bool) -> str:
+@dataclass(frozen=True)
+class Counts:
+    done: int  # PDFs written, or fiches that passed with --check
+    up_to_date: int
+    failed: int
+    warnings: int
+
+
+def summary(counts: Counts, seconds: float, *, check: bool) -> str:
     """`3 PDF écrits, 1 fiche en erreur (2,4 s)`, French plurals included."""
     if check:
-        parts = [_count(written, "fiche valide", "fiches valides")]
+        parts = [_count(counts.done, "fiche valide", "fiches valides")]
     else:
-        parts = [_count(written, "PDF écrit", "PDF écrits")]
-        if up_to_date:
-            parts.append(f"{up_to_date} à jour")
-    parts.append(_count(failed, "fiche en erreur", "fiches en erreur"))
+        parts = [_count(counts.done, "PDF écrit", "PDF écrits")]
+        if counts.up_to_date:
+            parts.append(f"{counts.up_to_date} à jour")
+    parts.append(_count(counts.failed, "fiche en erreur", "fiches en erreur"))
+    if counts.warnings:
+        parts.append(_count(counts.warnings, "avertissement", "avertissements"))
     return f"{', '.join(parts)} ({seconds:.1f} s)".replace(".", ",")
 
 

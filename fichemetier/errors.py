@@ -17,12 +17,13 @@ class FicheProblem:
     line: int | None
     field: str | None
     message: str
+    #: A warning (e.g. a coarse photo) is reported but the PDF is still written.
+    warning: bool = False
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return (
-            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
+        message = f"attention : {self.message}" if self.warning else self.message
+        return f"{where}: {self.field}: {message}" if self.field else f"{where}: {message}"
 
 
 class FicheError(Exception):

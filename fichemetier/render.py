@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.request import url2pathname
 
 import jinja2
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Document
 from weasyprint.text.ffi import harfbuzz_subset
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -119,21 +119,29 @@ class Renderer:
             generator=f"fichemetier {__version__}",
         )
 
-    def pdf(self, fiche: Fiche, folder: Path, options: RenderOptions | None = None) -> bytes:
-        """Lay out and write the PDF; `folder` is the fiche's own, where its photo lives."""
-        options = options or RenderOptions()
+    def layout(self, fiche: Fiche, folder: Path, options: RenderOptions) -> Document:
+        """Lay out the pages (the preflight reads them before anything is written);
+        `folder` is the fiche's own, the only one besides styles/ it may read from."""
         document = HTML(
             string=self.html(fiche, options),
             base_url=folder.resolve().as_uri() + "/",
             url_fetcher=LocalOnlyFetcher([folder, STYLES]),
         )
-        pdf = document.write_pdf(
+        return document.render(
             stylesheets=self.stylesheets(options),
             font_config=self.fonts,
             pdf_tags=True,
             pdf_variant=VARIANTS[options.pdfa],
         )
+
+    def write(self, document: Document, options: RenderOptions) -> bytes:
+        pdf = document.write_pdf(pdf_tags=True, pdf_variant=VARIANTS[options.pdfa])
         return add_crop_marks(pdf) if options.print else pdf
+
+    def pdf(self, fiche: Fiche, folder: Path, options: RenderOptions | None = None) -> bytes:
+        """Layout and PDF in one go."""
+        options = options or RenderOptions()
+        return self.write(self.layout(fiche, folder, options), options)
 
 
 def elided_de(name: str) -> str:

@@ -32,10 +32,13 @@ class Report:
 
     def done(self, problems: list[FicheProblem], summary: str) -> None:
         """The summary, after the failures again so that they are not lost in a long log."""
-        if problems and not self.quiet:
-            print("\nFiches en erreur :", file=sys.stderr)
-            for problem in problems:
-                print(f"  {problem}", file=sys.stderr)
+        errors = [p for p in problems if not p.warning]
+        warnings = [p for p in problems if p.warning]
+        for title, found in (("Avertissements", warnings), ("Fiches en erreur", errors)):
+            if found and not self.quiet:
+                print(f"\n{title} :", file=sys.stderr)
+                for problem in found:
+                    print(f"  {problem}", file=sys.stderr)
         print(summary, file=sys.stderr)
 
 

@@ -1,0 +1,162 @@
+"""Step 4b, preflight: what a printer would catch, found in the laid-out pages.
+
+Runs on WeasyPrint's layout before the PDF is written, so it costs no second render: a
+fiche longer than its format's page budget, text running past the margins (a word or an
+address too long for its line), a photo too coarse for print. Each finding names the
+fiche's field (templates tag their elements with `data-champ`) so the CLI can give the
+file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+from weasyprint import Document
+from weasyprint.formatting_structure import boxes
+
+from .model import Fiche
+from .options import RenderOptions
+
+PX_PER_MM = 96 / 25.4  # WeasyPrint lays out in CSS pixels
+TOLERANCE_PX = 1.0  # rounding, justified lines: well under a printed stroke
+PRINT_DPI = 300
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One print problem, at a field of the fiche (`loc`, as in validation errors)."""
+
+    loc: Loc
+    message: str
+    warning: bool = False
+
+
+def preflight(document: Document, fiche: Fiche, options: RenderOptions) -> list[Finding]:
+    findings = _page_budget(document, options)
+    findings += _overflows(document)
+    findings += _photo_resolution(document, fiche)
+    return findings
+
+
+def _page_budget(document: Document, options: RenderOptions) -> list[Finding]:
+    budget, pages = options.page_budget, document.pages
+    if len(pages) <= budget:
+        return []
+    extra = pages[budget:]
+    height = sum(_content_height(page) for page in extra) / PX_PER_MM
+    first = next((champ for box, champ in _boxes(extra[0]) if champ), ())
+    over = len(extra)
+    message = (
+        f"la fiche fait {len(pages)} pages au format {options.format.upper()}, qui en "
+        f"permet {budget} : elle dépasse de {over} page{'s' if over > 1 else ''} "
+        f"({_mm(height)} de contenu en trop à partir de ce champ) ; raccourcissez des textes "
+        "ou retirez des formations"
+    )
+    return [Finding(first, message)]
+
+
+def _overflows(document: Document) -> list[Finding]:
+    """Text or images past the page's content area, once per field, with the distance."""
+    worst: dict[Loc, tuple[float, str, int]] = {}
+    for number, page in enumerate(document.pages, start=1):
+        left, top, right, bottom = _content_area(page)
+        for box, champ in _boxes(page):
+            if not isinstance(box, boxes.TextBox | boxes.ReplacedBox):
+                continue
+            x0, y0 = box.position_x, box.position_y
+            x1, y1 = x0 + box.margin_width(), y0 + box.margin_height()
+            for distance, side in (
+                (x1 - right, "la marge droite"),
+                (left - x0, "la marge gauche"),
+                (y1 - bottom, "le bas de la page"),
+            ):
+                if distance > TOLERANCE_PX and distance > worst.get(champ, (0,))[0]:
+                    worst[champ] = (distance, side, number)
+    return [
+        Finding(
+            champ,
+            f"le texte déborde de {side} de {_mm(distance / PX_PER_MM)} (page {number}) : "
+            "un mot ou une adresse trop long pour la ligne ; coupez-le ou raccourcissez-le",
+        )
+        for champ, (distance, side, number) in worst.items()
+    ]
+
+
+def _photo_resolution(document: Document, fiche: Fiche) -> list[Finding]:
+    photo = fiche.temoignage.photo if fiche.temoignage else None
+    if photo is None:
+        return []
+    for page in document.pages:
+        for box, _ in _boxes(page):
+            if isinstance(box, boxes.ReplacedBox) and "portrait" in (
+                box.element.get("class") or ""
+            ):
+                return _dpi_finding(photo, box.width, box.height)
+    return []
+
+
+def _dpi_finding(photo: Path, width_px: float, height_px: float) -> list[Finding]:
+    with Image.open(photo) as image:
+        pixels = image.size
+    # object-fit: cover scales the picture until it fills the frame, then crops it
+    scale = max(width_px / pixels[0], height_px / pixels[1])
+    dpi = 96 / scale
+    if dpi >= PRINT_DPI:
+        return []
+    needed = [round(size / 96 * PRINT_DPI) for size in (width_px, height_px)]
+    message = (
+        f"photo à {dpi:.0f} dpi à sa taille imprimée "
+        f"({_mm(width_px / PX_PER_MM, unit=False)} × {_mm(height_px / PX_PER_MM)}), "
+        f"{PRINT_DPI} dpi conseillés pour l'impression : fournissez une image d'au moins "
+        f"{needed[0]} × {needed[1]} pixels (elle fait {pixels[0]} × {pixels[1]})"
+    )
+    return [Finding(("temoignage", "photo"), message, warning=True)]
+
+
+def _boxes(page) -> Iterator[tuple[boxes.Box, Loc]]:
+    """Every box of the page's content (not its margin boxes), with the field it shows."""
+    root = page._page_box
+    for child in root.children:
+        if not isinstance(child, boxes.MarginBox):
+            yield from _walk(child, ())
+
+
+def _walk(box: boxes.Box, champ: Loc) -> Iterator[tuple[boxes.Box, Loc]]:
+    element = getattr(box, "element", None)
+    if element is not None and (value := element.get("data-champ")):
+        champ = parse_loc(value)
+    yield box, champ
+    for child in getattr(box, "children", ()):
+        yield from _walk(child, champ)
+
+
+def parse_loc(text: str) -> Loc:
+    """'formations_publiques[0].formations[1]' → ('formations_publiques', 0, 'formations', 1)."""
+    return tuple(int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", text))
+
+
+def _content_area(page) -> tuple[float, float, float, float]:
+    box = page._page_box
+    x, y = box.content_box_x(), box.content_box_y()
+    return x, y, x + box.width, y + box.height
+
+
+def _content_height(page) -> float:
+    top = _content_area(page)[1]
+    bottoms = [
+        b.position_y + b.margin_height()
+        for b, _ in _boxes(page)
+        if isinstance(b, boxes.TextBox | boxes.ReplacedBox)
+    ]
+    return max(bottoms, default=top) - top
+
+
+def _mm(value: float, unit: bool = True) -> str:
+    text = f"{value:.1f}".replace(".", ",")
+    return f"{text}\u00a0mm" if unit else text
