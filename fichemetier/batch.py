@@ -180,7 +180,8 @@ def render(job: Job) -> Outcome:
     try:
         document = _renderer.layout(job.fiche, job.source.parent, job.options)
         problems = [
-            _located(job, finding) for finding in preflight(document, job.fiche, job.options)
+            located(job.source, job.lines, finding)
+            for finding in preflight(document, [job.fiche], job.options)
         ]
         if job.target is None or any(not p.warning for p in problems):
             return Outcome(problems, time.perf_counter() - started)
@@ -194,11 +195,11 @@ def render(job: Job) -> Outcome:
     return Outcome(problems, time.perf_counter() - started)
 
 
-def _located(job: Job, finding) -> FicheProblem:
+def located(source: Path, lines: dict[Loc, int], finding) -> FicheProblem:
     """A preflight finding (`preflight.Finding`) as a problem with the fiche's line."""
-    line = LoadedFiche(job.source, {}, job.lines).line_of(finding.loc) if finding.loc else None
+    line = LoadedFiche(source, {}, lines).line_of(finding.loc) if finding.loc else None
     field = field_path(finding.loc) if finding.loc else None
-    return FicheProblem(str(job.source), line, field, finding.message, finding.warning)
+    return FicheProblem(str(source), line, field, finding.message, finding.warning)
 
 
 def _failed(job: Job, message: str, started: float) -> Outcome:

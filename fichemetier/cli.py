@@ -18,12 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .batch import Job, Workers, check, render, workers
+from pydantic import ValidationError
+
+from .batch import Job, Workers, check, located, render, workers
 from .cache import BuildCache, inputs_key, setup_key
+from .catalogue import Entry, select
 from .errors import FicheProblem
+from .model import Niveaux
 from .options import PAGE_BUDGET, RenderOptions
 from .report import Report, reporter
-from .write import remove_leftovers
+from .typography import niveau_label
+from .write import remove_leftovers, write_atomic
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 LOCK_NAME = ".fiches.lock"
@@ -80,6 +85,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="pour l'imprimeur : fond perdu de 3 mm, traits de coupe, TrimBox et BleedBox",
     )
     parser.add_argument(
+        "--catalogue",
+        type=Path,
+        metavar="FICHIER.pdf",
+        help="réunit les fiches choisies en un seul PDF : couverture, sommaire, une fiche "
+        "par page de droite, triées par métier",
+    )
+    parser.add_argument(
+        "--niveau",
+        type=_niveau,
+        metavar="NIVEAU",
+        help="avec --catalogue : seulement les fiches qui ont une formation de ce niveau "
+        "(ex. bac+2)",
+    )
+    parser.add_argument(
+        "--titre",
+        default="Fiches métier",
+        help="avec --catalogue : le titre de la couverture (par défaut : Fiches métier)",
+    )
+    parser.add_argument(
         "--pdfa",
         action="store_true",
         help="PDF/A-2u pour l'archivage (au lieu de PDF/UA-1 ; balisé dans les deux cas)",
@@ -104,16 +128,30 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _niveau(text: str) -> str:
+    """`bac+2`, `Bac + 2`, `cap`… as the model spells it, or a usage error."""
+    try:
+        return Niveaux.validate_python(text)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(exc.errors()[0]["msg"]) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         files = collect(args.paths or [Path("fiches")])
-        lock = None if args.check else lock_output(args.out)
+        if args.catalogue is None and args.niveau:
+            raise UsageError("--niveau ne s'emploie qu'avec --catalogue FICHIER.pdf")
+        if args.catalogue is not None:
+            prepare_catalogue(args.catalogue)
+        lock = None if args.check or args.catalogue else lock_output(args.out)
     except UsageError as exc:
         print(f"generate.py: {exc}", file=sys.stderr)
         return EXIT_USAGE
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
+        if args.catalogue is not None:
+            return run_catalogue(files, args, reporter(args.quiet))
         return run(files, args, reporter(args.quiet))
     except KeyboardInterrupt as exc:
         message = "Interrompu : les PDF déjà écrits sont complets, relancez pour finir."
@@ -173,6 +211,12 @@ def prepare_output(out: Path) -> None:
         raise UsageError(f"{out} : dossier de sortie protégé en écriture")
 
 
+def prepare_catalogue(target: Path) -> None:
+    if target.suffix.lower() != ".pdf":
+        raise UsageError(f"{target} : le catalogue doit être un fichier .pdf")
+    prepare_output(target.parent)
+
+
 def _shown(path: Path) -> Path:
     """The path as the user will read it in messages: relative when it is below here."""
     relative = os.path.relpath(path)
@@ -208,6 +252,62 @@ def run(files: list[Path], args: argparse.Namespace, report: Report) -> int:
 def options(args: argparse.Namespace) -> RenderOptions:
     """The options that change a PDF's content, hence part of the cache key."""
     return RenderOptions(format=args.format, print=args.imprimeur, pdfa=args.pdfa)
+
+
+def run_catalogue(files: list[Path], args: argparse.Namespace, report: Report) -> int:
+    """Check every fiche, then bind the chosen ones into one PDF (or only preflight it with
+    --check). Fiches with mistakes are left out and reported; the catalogue is still made."""
+    started = time.perf_counter()
+    problems: list[FicheProblem] = []
+    entries, lines = [], {}
+    with workers(args.jobs, len(files)) as pool:
+        for source, checked in pool.ordered(check, files):
+            if isinstance(checked, BaseException):
+                problems.append(_lost(source))
+                continue
+            problems.extend(checked.problems)
+            if checked.fiche is not None:
+                entries.append(Entry(source, checked.fiche))
+                lines[source] = checked.lines
+    for problem in problems:
+        report.problem(problem)
+    chosen = select(entries, args.niveau)
+    filtre = f"avec une formation de niveau {niveau_label(args.niveau)}" if args.niveau else ""
+    pages = 0
+    if chosen:
+        with report.progress(1):
+            pages, found = bind(chosen, lines, args, filtre)
+        for problem in found:
+            report.problem(problem)
+        problems.extend(found)
+    else:
+        report.note(f"aucune fiche à mettre dans le catalogue{' ' + filtre if filtre else ''}")
+    problems.sort(key=lambda p: (p.file, p.line or 0))
+    failed = len({p.file for p in problems if not p.warning})
+    seconds = time.perf_counter() - started
+    what = "vérifié" if args.check else f"écrit : {_shown(args.catalogue)}"
+    head = f"Catalogue {what}, {_count(len(chosen), 'fiche', 'fiches')}, "
+    head += f"{_count(pages, 'page', 'pages')}"
+    counts = Counts(0, 0, failed, sum(p.warning for p in problems))
+    report.done(problems, head + ", " + summary(counts, seconds, check=True).split(", ", 1)[1])
+    return EXIT_FAILED if failed or not chosen else EXIT_OK
+
+
+def bind(
+    chosen: list[Entry], lines: dict[Path, dict], args: argparse.Namespace, filtre: str
+) -> tuple[int, list[FicheProblem]]:
+    """Lay out the catalogue, preflight each fiche in it, write it (atomically)."""
+    from .preflight import preflight
+    from .render import Renderer
+
+    render_options = options(args)
+    renderer = Renderer()
+    document = renderer.catalogue_layout(chosen, render_options, args.titre, filtre)
+    findings = preflight(document, [entry.fiche for entry in chosen], render_options)
+    found = [located(chosen[f.fiche].source, lines[chosen[f.fiche].source], f) for f in findings]
+    if not args.check:
+        write_atomic(args.catalogue, renderer.write(document, render_options))
+    return len(document.pages), found
 
 
 def triage(

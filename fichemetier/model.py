@@ -17,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    TypeAdapter,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -88,6 +89,8 @@ Text = Annotated[str, Field(min_length=1)]
 Prose = Annotated[str, Field(min_length=1), AfterValidator(_prose)]
 Url = Annotated[str, Field(min_length=1), AfterValidator(_url)]
 Niveau = Annotated[str, BeforeValidator(_niveau)]
+#: The same check for the command line (`--niveau bac+2`).
+Niveaux = TypeAdapter(Niveau)
 
 
 class Base(BaseModel):

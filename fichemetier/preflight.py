@@ -3,8 +3,8 @@
 Runs on WeasyPrint's layout before the PDF is written, so it costs no second render: a
 fiche longer than its format's page budget, text running past the margins (a word or an
 address too long for its line), a photo too coarse for print. Each finding names the
-fiche's field (templates tag their elements with `data-champ`) so the CLI can give the
-file and line.
+fiche's field (templates tag their elements with `data-champ`, and each fiche of a
+catalogue with `data-fiche`) so the CLI can give the file and line.
 """
 
 from __future__ import annotations
@@ -35,22 +35,37 @@ class Finding:
     loc: Loc
     message: str
     warning: bool = False
+    fiche: int = 0  # which fiche of a catalogue (0 for a single fiche)
 
 
-def preflight(document: Document, fiche: Fiche, options: RenderOptions) -> list[Finding]:
+def preflight(document: Document, fiches: list[Fiche], options: RenderOptions) -> list[Finding]:
+    """Findings for a single fiche's document, or for each fiche of a catalogue."""
     findings = _page_budget(document, options)
     findings += _overflows(document)
-    findings += _photo_resolution(document, fiche)
+    findings += _photo_resolution(document, fiches)
     return findings
 
 
 def _page_budget(document: Document, options: RenderOptions) -> list[Finding]:
-    budget, pages = options.page_budget, document.pages
+    pages_of: dict[int, list] = {}
+    for page in document.pages:
+        fiche = next((f for _, f, _ in _boxes(page) if f is not None), None)
+        if fiche is not None:  # not a cover, contents or blank page of a catalogue
+            pages_of.setdefault(fiche, []).append(page)
+    return [
+        finding
+        for fiche, pages in pages_of.items()
+        if (finding := _over_budget(fiche, pages, options))
+    ]
+
+
+def _over_budget(fiche: int, pages: list, options: RenderOptions) -> Finding | None:
+    budget = options.page_budget
     if len(pages) <= budget:
-        return []
+        return None
     extra = pages[budget:]
     height = sum(_content_height(page) for page in extra) / PX_PER_MM
-    first = next((champ for box, champ in _boxes(extra[0]) if champ), ())
+    first = next((champ for _, _, champ in _boxes(extra[0]) if champ), ())
     over = len(extra)
     message = (
         f"la fiche fait {len(pages)} pages au format {options.format.upper()}, qui en "
@@ -58,50 +73,50 @@ def _page_budget(document: Document, options: RenderOptions) -> list[Finding]:
         f"({_mm(height)} de contenu en trop à partir de ce champ) ; raccourcissez des textes "
         "ou retirez des formations"
     )
-    return [Finding(first, message)]
+    return Finding(first, message, fiche=fiche)
 
 
 def _overflows(document: Document) -> list[Finding]:
     """Text or images past the page's content area, once per field, with the distance."""
-    worst: dict[Loc, tuple[float, str, int]] = {}
+    worst: dict[tuple[int, Loc], tuple[float, str, int]] = {}
     for number, page in enumerate(document.pages, start=1):
         left, top, right, bottom = _content_area(page)
-        for box, champ in _boxes(page):
+        for box, fiche, champ in _boxes(page):
+            where = (fiche or 0, champ)
             if not isinstance(box, boxes.TextBox | boxes.ReplacedBox):
                 continue
-            x0, y0 = box.position_x, box.position_y
-            x1, y1 = x0 + box.margin_width(), y0 + box.margin_height()
+            x0, y0 = box.border_box_x(), box.border_box_y()  # what is painted, not margins
+            x1, y1 = x0 + box.border_width(), y0 + box.border_height()
             for distance, side in (
                 (x1 - right, "la marge droite"),
                 (left - x0, "la marge gauche"),
                 (y1 - bottom, "le bas de la page"),
             ):
-                if distance > TOLERANCE_PX and distance > worst.get(champ, (0,))[0]:
-                    worst[champ] = (distance, side, number)
+                if distance > TOLERANCE_PX and distance > worst.get(where, (0,))[0]:
+                    worst[where] = (distance, side, number)
     return [
         Finding(
             champ,
             f"le texte déborde de {side} de {_mm(distance / PX_PER_MM)} (page {number}) : "
             "un mot ou une adresse trop long pour la ligne ; coupez-le ou raccourcissez-le",
+            fiche=fiche,
         )
-        for champ, (distance, side, number) in worst.items()
+        for (fiche, champ), (distance, side, number) in worst.items()
     ]
 
 
-def _photo_resolution(document: Document, fiche: Fiche) -> list[Finding]:
-    photo = fiche.temoignage.photo if fiche.temoignage else None
-    if photo is None:
-        return []
+def _photo_resolution(document: Document, fiches: list[Fiche]) -> list[Finding]:
+    findings = []
     for page in document.pages:
-        for box, _ in _boxes(page):
-            if isinstance(box, boxes.ReplacedBox) and "portrait" in (
-                box.element.get("class") or ""
-            ):
-                return _dpi_finding(photo, box.width, box.height)
-    return []
+        for box, fiche, _ in _boxes(page):
+            classes = box.element.get("class") or "" if box.element is not None else ""
+            if isinstance(box, boxes.ReplacedBox) and "portrait" in classes.split():
+                photo = fiches[fiche or 0].temoignage.photo
+                findings += _dpi_finding(photo, box.width, box.height, fiche or 0)
+    return findings
 
 
-def _dpi_finding(photo: Path, width_px: float, height_px: float) -> list[Finding]:
+def _dpi_finding(photo: Path, width_px: float, height_px: float, fiche: int) -> list[Finding]:
     with Image.open(photo) as image:
         pixels = image.size
     # object-fit: cover scales the picture until it fills the frame, then crops it
@@ -116,24 +131,28 @@ def _dpi_finding(photo: Path, width_px: float, height_px: float) -> list[Finding
         f"{PRINT_DPI} dpi conseillés pour l'impression : fournissez une image d'au moins "
         f"{needed[0]} × {needed[1]} pixels (elle fait {pixels[0]} × {pixels[1]})"
     )
-    return [Finding(("temoignage", "photo"), message, warning=True)]
+    return [Finding(("temoignage", "photo"), message, warning=True, fiche=fiche)]
 
 
-def _boxes(page) -> Iterator[tuple[boxes.Box, Loc]]:
-    """Every box of the page's content (not its margin boxes), with the field it shows."""
+def _boxes(page) -> Iterator[tuple[boxes.Box, int | None, Loc]]:
+    """Every box of the page's content (not its margin boxes), with the fiche it belongs
+    to (None outside the fiches: a catalogue's cover and contents) and the field it shows."""
     root = page._page_box
     for child in root.children:
         if not isinstance(child, boxes.MarginBox):
-            yield from _walk(child, ())
+            yield from _walk(child, None, ())
 
 
-def _walk(box: boxes.Box, champ: Loc) -> Iterator[tuple[boxes.Box, Loc]]:
+def _walk(box: boxes.Box, fiche: int | None, champ: Loc) -> Iterator:
     element = getattr(box, "element", None)
-    if element is not None and (value := element.get("data-champ")):
-        champ = parse_loc(value)
-    yield box, champ
+    if element is not None:
+        if (number := element.get("data-fiche")) is not None:
+            fiche = int(number)
+        if value := element.get("data-champ"):
+            champ = parse_loc(value)
+    yield box, fiche, champ
     for child in getattr(box, "children", ()):
-        yield from _walk(child, champ)
+        yield from _walk(child, fiche, champ)
 
 
 def parse_loc(text: str) -> Loc:
@@ -151,7 +170,7 @@ def _content_height(page) -> float:
     top = _content_area(page)[1]
     bottoms = [
         b.position_y + b.margin_height()
-        for b, _ in _boxes(page)
+        for b, _, _ in _boxes(page)
         if isinstance(b, boxes.TextBox | boxes.ReplacedBox)
     ]
     return max(bottoms, default=top) - top

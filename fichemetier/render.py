@@ -19,6 +19,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from . import __version__
+from .catalogue import Entry
 from .crop_marks import add_crop_marks
 from .markup import inline_html, links, paragraphs, url_html
 from .model import Fiche
@@ -31,6 +32,7 @@ STYLESHEETS = ("theme.css", "fonts.css", "fiche.css")
 #: Added after the base sheets: the format's page and type scale, the print-shop bleed.
 FORMAT_SHEETS = {"a4": (), "a5": ("a5.css",)}
 PRINT_SHEETS = ("impression.css",)
+CATALOGUE_SHEETS = ("catalogue.css",)
 #: What the templates need to know of the format: widths drawn in SVG (millimetres).
 PAGE_GEOMETRY = {"a4": {"echelle_mm": 150}, "a5": {"echelle_mm": 106}}
 #: Tagged PDF/UA-1 by default, for screen readers. For archives, PDF/A-2u: part 2 is the
@@ -95,10 +97,11 @@ class Renderer:
         self.fonts = FontConfiguration()
         self._sheets: dict[str, CSS] = {}
 
-    def stylesheets(self, options: RenderOptions) -> list[CSS]:
+    def stylesheets(self, options: RenderOptions, catalogue: bool = False) -> list[CSS]:
         """The parsed sheets for these options, each parsed once per process."""
         names = STYLESHEETS + FORMAT_SHEETS[options.format]
         names += PRINT_SHEETS if options.print else ()
+        names += CATALOGUE_SHEETS if catalogue else ()
         return [self._sheet(name) for name in names]
 
     def _sheet(self, name: str) -> CSS:
@@ -122,13 +125,34 @@ class Renderer:
     def layout(self, fiche: Fiche, folder: Path, options: RenderOptions) -> Document:
         """Lay out the pages (the preflight reads them before anything is written);
         `folder` is the fiche's own, the only one besides styles/ it may read from."""
+        return self._layout(self.html(fiche, options), [folder], options)
+
+    def catalogue_layout(
+        self, entries: list[Entry], options: RenderOptions, titre: str, filtre: str = ""
+    ) -> Document:
+        """Every fiche of `entries` (already chosen and sorted) in one document."""
+        html = self.env.get_template("catalogue.html.j2").render(
+            entries=entries,
+            titre=titre,
+            rubrique=entries[0].fiche.rubrique if entries else "Dans mon job",
+            filtre=filtre,
+            theme=self.theme,
+            page=PAGE_GEOMETRY[options.format],
+            generator=f"fichemetier {__version__}",
+        )
+        folders = list(dict.fromkeys(entry.source.parent for entry in entries))
+        return self._layout(html, folders, options, catalogue=True)
+
+    def _layout(
+        self, html: str, folders: list[Path], options: RenderOptions, catalogue: bool = False
+    ) -> Document:
         document = HTML(
-            string=self.html(fiche, options),
-            base_url=folder.resolve().as_uri() + "/",
-            url_fetcher=LocalOnlyFetcher([folder, STYLES]),
+            string=html,
+            base_url=folders[0].resolve().as_uri() + "/" if folders else None,
+            url_fetcher=LocalOnlyFetcher([*folders, STYLES]),
         )
         return document.render(
-            stylesheets=self.stylesheets(options),
+            stylesheets=self.stylesheets(options, catalogue),
             font_config=self.fonts,
             pdf_tags=True,
             pdf_variant=VARIANTS[options.pdfa],

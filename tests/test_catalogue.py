@@ -1,0 +1,126 @@
+"""The catalogue read back from its PDF: cover, contents whose page numbers are where the
+fiches really start, right-hand starts, bookmarks, running headers, niveau filter, order."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from fichemetier.catalogue import collation_key
+from fichemetier.cli import main
+
+from .conftest import MINIMAL, SEED_YAML
+
+SEED = SEED_YAML.read_text(encoding="utf-8")
+#: file name → job title; the seed's copies have trainings at bac + 2, the short ones none
+FICHES = {
+    "zoo.yaml": ("Zoologiste", False),
+    "ebe.yaml": ("Ébéniste", True),
+    "ecr.yaml": ("écrivain public", False),
+    "ele.yaml": ("Électricien", True),
+    "boul.yaml": ("Boulanger", False),
+    "oeno.yaml": ("Œnologue", True),
+}
+ORDER = ["Boulanger", "Ébéniste", "écrivain public", "Électricien", "Œnologue", "Zoologiste"]
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "fiches").mkdir()
+    for name, (metier, long) in FICHES.items():
+        text = SEED if long else MINIMAL
+        text = re.sub(r"(?m)^metier: .*$", f"metier: {metier}", text)
+        (tmp_path / "fiches" / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def page_texts(path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+def contents(texts: list[str]) -> dict[str, int]:
+    """The contents page: title → page number, as printed."""
+    found = re.findall(r"^([^\d/\n]+?)[\s.]*?(\d+)$", texts[1], flags=re.M)  # not the footer
+    return {title.strip(" ."): int(number) for title, number in found if title != "Sommaire"}
+
+
+def start_page(texts: list[str], metier: str) -> int:
+    """The first page whose text carries the title as the band prints it (in capitals)."""
+    title = metier.upper()
+    return next(i for i, text in enumerate(texts, start=1) if title in text.split("\n")[:3])
+
+
+def test_collation_is_french():
+    names = ["Zoologiste", "écrivain", "Ebay", "Ébéniste", "Electricien", "Œnologue", "Oeil"]
+    assert sorted(names, key=collation_key) == [
+        "Ebay",
+        "Ébéniste",
+        "écrivain",
+        "Electricien",
+        "Oeil",
+        "Œnologue",
+        "Zoologiste",
+    ]
+
+
+def test_contents_numbers_are_the_pages_where_fiches_start(folder, capsys):
+    assert main(["--catalogue", "catalogue.pdf", "--jobs", "1"]) == 0
+    assert "Catalogue écrit : catalogue.pdf, 6 fiches, " in capsys.readouterr().err
+    texts = page_texts(folder / "catalogue.pdf")
+    assert "FICHES MÉTIER" in texts[0] and "6 fiches métier" in texts[0]
+    toc = contents(texts)
+    assert list(toc) == ORDER  # French order, É with E and Œ with OE
+    for metier, number in toc.items():
+        assert start_page(texts, metier) == number, metier
+        assert number % 2 == 1, f"{metier} starts on a left-hand page ({number})"
+
+
+def test_bookmarks_point_at_each_fiche(folder):
+    assert main(["--catalogue", "catalogue.pdf", "--jobs", "1", "-q"]) == 0
+    reader = PdfReader(folder / "catalogue.pdf")
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    titles = [item.title for item in top]
+    assert titles == ["Sommaire", *ORDER]
+    toc = contents(page_texts(folder / "catalogue.pdf"))
+    for item in top[1:]:
+        assert reader.get_destination_page_number(item) + 1 == toc[item.title]
+
+
+def test_running_header_names_the_job_after_its_first_page(folder):
+    assert main(["--catalogue", "catalogue.pdf", "--jobs", "1", "-q"]) == 0
+    texts = page_texts(folder / "catalogue.pdf")
+    toc = contents(texts)
+    first = toc["Électricien"]  # a two-page fiche
+    assert "ÉLECTRICIEN" in texts[first].splitlines()  # its second page: the header
+    assert texts[first - 1].count("ÉLECTRICIEN") == 1  # first page: the band, no header
+    assert "BOULANGER" not in texts[first]  # the previous fiche's title does not linger
+
+
+def test_filter_by_niveau(folder, capsys):
+    assert main(["--catalogue", "bac2.pdf", "--niveau", "Bac + 2", "--jobs", "1"]) == 0
+    texts = page_texts(folder / "bac2.pdf")
+    assert list(contents(texts)) == ["Ébéniste", "Électricien", "Œnologue"]
+    assert "avec une formation de niveau bac + 2" in texts[0].replace("\xa0", " ")
+    assert main(["--catalogue", "cap.pdf", "--niveau", "CAP", "-q"]) == 1
+    assert "aucune fiche à mettre dans le catalogue" in capsys.readouterr().err
+    assert not (folder / "cap.pdf").exists()
+
+
+def test_a_bad_fiche_is_left_out_and_reported(folder, capsys):
+    (folder / "fiches" / "bad.yaml").write_text("metier: Potier\nle_metier: 12\n")
+    assert main(["--catalogue", "catalogue.pdf", "--jobs", "1", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "fiches/bad.yaml:2: le_metier:" in err
+    assert list(contents(page_texts(folder / "catalogue.pdf"))) == ORDER
+
+
+def test_usage(folder, capsys):
+    assert main(["--niveau", "bac+2"]) == 2
+    assert "--niveau ne s'emploie qu'avec --catalogue" in capsys.readouterr().err
+    assert main(["--catalogue", "catalogue.txt"]) == 2
+    with pytest.raises(SystemExit):
+        main(["--catalogue", "c.pdf", "--niveau", "bac+7"])
+    assert "« bac+7 » n'est pas un niveau connu" in capsys.readouterr().err
