@@ -116,3 +116,36 @@ def test_a5_is_designed_not_shrunk(rendered):
     with pdfplumber.open(io.BytesIO(rendered("a4", False))) as pdf:
         sizes4 = [round(c["size"], 1) for c in pdf.pages[0].chars if c["text"].isalpha()]
     assert body / max(set(sizes4), key=sizes4.count) > 148 / 210 + 0.15
+
+
+@pytest.mark.parametrize(("format", "frame"), [("a4", (24, 30)), ("a5", (19, 23.75))])
+def test_portrait_is_framed_beside_the_quote_in_both_formats(renderer, tmp_path, format, frame):
+    """The photo keeps a 4:5 frame sized for the format, left of the quote, inside the
+    testimony box, whatever the shape of the picture (object-fit: cover)."""
+    from PIL import Image
+
+    from fichemetier.load import load_fiche
+    from fichemetier.model import validate
+    from fichemetier.preflight import _boxes
+
+    Image.new("RGB", (1200, 800), (40, 70, 120)).save(tmp_path / "ailin.jpg")
+    text = SEED_YAML.read_text(encoding="utf-8").replace(
+        "  auteur: Ailin\n", "  auteur: Ailin\n  photo: ailin.jpg\n"
+    )
+    (tmp_path / "fiche.yaml").write_text(text, encoding="utf-8")
+    fiche = validate(load_fiche(tmp_path / "fiche.yaml"))
+    document = renderer.layout(fiche, tmp_path, RenderOptions(format=format))
+    found = {}
+    for box, _, _ in _boxes(document.pages[0]):
+        classes = (box.element.get("class") or "") if box.element is not None else ""
+        for name in ("portrait", "temoignage"):
+            if name in classes.split() and name not in found:
+                found[name] = box
+        if getattr(box, "text", "").startswith("«") and "quote" not in found:
+            found["quote"] = box  # the first line of the quote, wrapped beside the photo
+    photo, quote, figure = found["portrait"], found["quote"], found["temoignage"]
+    px = 96 / 25.4
+    assert (photo.width / px, photo.height / px) == pytest.approx(frame, abs=0.05)
+    assert photo.border_box_x() + photo.border_width() < quote.position_x
+    assert figure.content_box_y() <= photo.position_y
+    assert photo.position_y + photo.margin_height() <= figure.position_y + figure.height + 40
