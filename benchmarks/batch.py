@@ -5,7 +5,7 @@
 Builds N synthetic fiches from the seed fiche (varied titles and lengths), then prints,
 side by side: the naive loop (one `generate.py` process per fiche, as a user would script
 it), the batch cold, the no-op rerun, one edited fiche, peak RSS, PDF size, RSS growth of
-one process over many renders, and the Typst peer on the same content. Not a test: it
+one process over many renders, the Typst peer on the same content, and a catalogue. Not a test: it
 prints figures and ratios; read them, compare them with the README's.
 """
 
@@ -125,6 +125,9 @@ def main() -> None:
     parser.add_argument("--naive", type=int, default=8, help="fiches for the naive loop (8)")
     parser.add_argument("--renders", type=int, default=300, help="renders for RSS growth (300)")
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument(
+        "--catalogue", type=int, default=100, help="fiches bound in the catalogue (100)"
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="fiches-bench-"))
@@ -146,6 +149,8 @@ def main() -> None:
         size = statistics.mean(p.stat().st_size for p in out.glob("*.pdf"))
         early, late, warm_ms = memory_growth(paths, args.renders)
         typst_ms, typst_size = typst_peer(paths, min(100, args.n))
+        bound = paths[: args.catalogue]
+        catalogue = generate("--catalogue", str(work / "catalogue.pdf"), *map(str, bound))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -157,6 +162,11 @@ def main() -> None:
         (f"one edited fiche among {args.n}", one, f"{one:.2f} s"),
         ("one warm render, in process", warm_ms / 1000, f"{warm_ms:.0f} ms"),
         ("Typst peer, warm, in process", typst_ms / 1000, f"{typst_ms:.0f} ms"),
+        (
+            f"catalogue of {len(bound)} fiches (one process)",
+            catalogue / len(bound),
+            f"{catalogue:.1f} s",
+        ),
     ]
     print(f"\nMachine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     print(f"{'':44} {'fiches/s':>10} {'× naive':>9}   time")
