@@ -124,3 +124,21 @@ def test_usage(folder, capsys):
     with pytest.raises(SystemExit):
         main(["--catalogue", "c.pdf", "--niveau", "bac+7"])
     assert "« bac+7 » n'est pas un niveau connu" in capsys.readouterr().err
+
+
+def test_a5_print_catalogue_has_bleed_on_every_page_and_a_bled_cover(folder):
+    import pikepdf
+    import pypdfium2
+
+    from fichemetier.render import theme_colours
+
+    assert main(["--catalogue", "c.pdf", "--format", "a5", "--print", "-q", "--jobs", "1"]) == 0
+    with pikepdf.open(folder / "c.pdf") as pdf:
+        for page in pdf.pages:
+            x0, y0, x1, y1 = (float(v) * 25.4 / 72 for v in page.MediaBox)
+            assert (round(x1 - x0), round(y1 - y0)) == (154, 216)
+    cover = pypdfium2.PdfDocument(folder / "c.pdf")[0].render(scale=1).to_pil().convert("RGB")
+    band = theme_colours()["bandeau"]
+    expected = tuple(int(band[i : i + 2], 16) for i in (1, 3, 5))
+    for xy in ((cover.width // 2, 1), (cover.width // 2, cover.height - 2), (1, cover.height // 2)):
+        assert all(abs(a - b) <= 6 for a, b in zip(cover.getpixel(xy), expected, strict=True))
