@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from PIL import Image
 from weasyprint import Document
@@ -49,7 +50,7 @@ def preflight(document: Document, fiches: list[Fiche], options: RenderOptions) -
 def _page_budget(document: Document, options: RenderOptions) -> list[Finding]:
     pages_of: dict[int, list] = {}
     for page in document.pages:
-        fiche = next((f for _, f, _ in _boxes(page) if f is not None), None)
+        fiche = next((p.fiche for p in _boxes(page) if p.fiche is not None), None)
         if fiche is not None:  # not a cover, contents or blank page of a catalogue
             pages_of.setdefault(fiche, []).append(page)
     return [
@@ -65,7 +66,7 @@ def _over_budget(fiche: int, pages: list, options: RenderOptions) -> Finding | N
         return None
     extra = pages[budget:]
     height = sum(_content_height(page) for page in extra) / PX_PER_MM
-    first = next((champ for _, _, champ in _boxes(extra[0]) if champ), ())
+    first = next((p.champ for p in _boxes(extra[0]) if p.champ), ())
     over = len(extra)
     message = (
         f"la fiche fait {len(pages)} pages au format {options.format.upper()}, qui en "
@@ -77,20 +78,24 @@ def _over_budget(fiche: int, pages: list, options: RenderOptions) -> Finding | N
 
 
 def _overflows(document: Document) -> list[Finding]:
-    """Text or images past the page's content area, once per field, with the distance."""
+    """Text or images past their frame (the block that holds them: a tinted box, a column)
+    or past the page's content area, once per field, with the larger distance."""
     worst: dict[tuple[int, Loc], tuple[float, str, int]] = {}
     for number, page in enumerate(document.pages, start=1):
         left, top, right, bottom = _content_area(page)
-        for box, fiche, champ in _boxes(page):
-            where = (fiche or 0, champ)
+        for placed in _boxes(page):
+            box = placed.box
             if not isinstance(box, boxes.TextBox | boxes.ReplacedBox):
                 continue
             x0, y0 = box.border_box_x(), box.border_box_y()  # what is painted, not margins
             x1, y1 = x0 + box.border_width(), y0 + box.border_height()
+            frame_right = placed.frame.content_box_x() + placed.frame.width
+            where = (placed.fiche or 0, placed.champ)
             for distance, side in (
                 (x1 - right, "la marge droite"),
                 (left - x0, "la marge gauche"),
                 (y1 - bottom, "le bas de la page"),
+                (x1 - frame_right, "son cadre à droite"),
             ):
                 if distance > TOLERANCE_PX and distance > worst.get(where, (0,))[0]:
                     worst[where] = (distance, side, number)
@@ -108,7 +113,7 @@ def _overflows(document: Document) -> list[Finding]:
 def _photo_resolution(document: Document, fiches: list[Fiche]) -> list[Finding]:
     findings = []
     for page in document.pages:
-        for box, fiche, _ in _boxes(page):
+        for box, fiche, _, _ in _boxes(page):
             classes = box.element.get("class") or "" if box.element is not None else ""
             if isinstance(box, boxes.ReplacedBox) and "portrait" in classes.split():
                 photo = fiches[fiche or 0].temoignage.photo
@@ -134,25 +139,33 @@ def _dpi_finding(photo: Path, width_px: float, height_px: float, fiche: int) -> 
     return [Finding(("temoignage", "photo"), message, warning=True, fiche=fiche)]
 
 
-def _boxes(page) -> Iterator[tuple[boxes.Box, int | None, Loc]]:
-    """Every box of the page's content (not its margin boxes), with the fiche it belongs
-    to (None outside the fiches: a catalogue's cover and contents) and the field it shows."""
+class Placed(NamedTuple):
+    box: boxes.Box
+    fiche: int | None  # which fiche of a catalogue; None on its cover and contents
+    champ: Loc  # the field the box shows
+    frame: boxes.Box  # the nearest block that holds it (its content box is the limit)
+
+
+def _boxes(page) -> Iterator[Placed]:
+    """Every box of the page's content (not its margin boxes), placed in the fiche."""
     root = page._page_box
     for child in root.children:
         if not isinstance(child, boxes.MarginBox):
-            yield from _walk(child, None, ())
+            yield from _walk(child, None, (), child)
 
 
-def _walk(box: boxes.Box, fiche: int | None, champ: Loc) -> Iterator:
+def _walk(box: boxes.Box, fiche: int | None, champ: Loc, frame: boxes.Box) -> Iterator[Placed]:
     element = getattr(box, "element", None)
     if element is not None:
         if (number := element.get("data-fiche")) is not None:
             fiche = int(number)
         if value := element.get("data-champ"):
             champ = parse_loc(value)
-    yield box, fiche, champ
+    yield Placed(box, fiche, champ, frame)
+    if isinstance(box, boxes.BlockContainerBox):
+        frame = box
     for child in getattr(box, "children", ()):
-        yield from _walk(child, fiche, champ)
+        yield from _walk(child, fiche, champ, frame)
 
 
 def parse_loc(text: str) -> Loc:
@@ -170,7 +183,7 @@ def _content_height(page) -> float:
     top = _content_area(page)[1]
     bottoms = [
         b.position_y + b.margin_height()
-        for b, _, _ in _boxes(page)
+        for b, _, _, _ in _boxes(page)
         if isinstance(b, boxes.TextBox | boxes.ReplacedBox)
     ]
     return max(bottoms, default=top) - top
