@@ -14,7 +14,7 @@ NNBSP = "\u202f"  # narrow no-break space: before ; ! ?, inside « », in 10 800
 NBSP = "\u00a0"  # no-break space: before : and €, inside bac + 2
 
 PROTECTED = re.compile(
-    r"(?:https?://|www\.)[^\s<>«»]*[^\s<>«».,;:!?)]"  # URLs, without trailing punctuation
+    r'(?:https?://|www\.)[^\s<>«»"]*[^\s<>«»".,;:!?)]'  # URLs, without trailing punctuation
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
 )
 # Protected text is swapped for private-use placeholders while the rules run; the two
