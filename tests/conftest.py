@@ -40,6 +40,20 @@ le_metier: Il fabrique le pain.
 """
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _renderers_released_before_exit():
+    """A Renderer kept by an in-process batch (fichemetier.batch) is released while Python
+    still runs: freed during interpreter shutdown, WeasyPrint's FontConfiguration.__del__
+    finds its C library already gone and prints an ignored TypeError."""
+    yield
+    import gc
+
+    from fichemetier import batch
+
+    batch._renderer = None
+    gc.collect()
+
+
 @pytest.fixture(scope="session")
 def renderer():
     from fichemetier.render import Renderer
