@@ -6,7 +6,19 @@ and the CLI alone decides how to print it and which exit code to give.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+
+#: Characters of a fiche that a message must not print as they are: they would break the
+#: one-line message, move the terminal's cursor (escape sequences) or reverse the text.
+_HIDDEN = ("Cc", "Cs", "Co", "Cn", "Zl", "Zp")
+_BIDI = {
+    "\u061c",
+    "\u200e",
+    "\u200f",
+    *map(chr, range(0x202A, 0x202F)),
+    *map(chr, range(0x2066, 0x206A)),
+}
 
 
 @dataclass(frozen=True)
@@ -23,7 +35,8 @@ class FicheProblem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         message = f"attention : {self.message}" if self.warning else self.message
-        return f"{where}: {self.field}: {message}" if self.field else f"{where}: {message}"
+        text = f"{where}: {self.field}: {message}" if self.field else f"{where}: {message}"
+        return visible(text)
 
 
 class FicheError(Exception):
@@ -32,3 +45,18 @@ class FicheError(Exception):
     def __init__(self, problems: list[FicheProblem]):
         super().__init__("\n".join(map(str, problems)))
         self.problems = problems
+
+
+def visible(text: str) -> str:
+    """`text` with every invisible or unprintable character written as `<U+0007>`."""
+    if text.isprintable():
+        return text
+    return "".join(
+        f"<U+{ord(c):04X}>" if unicodedata.category(c) in _HIDDEN or c in _BIDI else c for c in text
+    )
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A value of the fiche quoted in a message: at most `limit` characters."""
+    text = str(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"

@@ -7,6 +7,9 @@ plain dicts and lists we record the line of each key and list item by field path
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,8 +18,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from .errors import FicheError, FicheProblem
+from .textcheck import character_problem, code_point
 
 Loc = tuple[str | int, ...]
 
@@ -54,13 +59,7 @@ class LoadedFiche:
 def load_fiche(path: Path) -> LoadedFiche:
     """Read and parse one fiche file; raise FicheError with a line for any problem."""
     name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise _error(name, None, f"impossible de lire le fichier ({exc.strerror})") from None
-    if len(raw) > MAX_BYTES:
-        size = len(raw) / 1_000_000
-        raise _error(name, None, f"fichier trop gros ({size:.0f} Mo) : une fiche fait quelques Ko")
+    raw = _read(name, path)
     text = _decode(name, raw)
     if not text.strip():
         raise _error(
@@ -84,6 +83,24 @@ def load_fiche(path: Path) -> LoadedFiche:
             "une fiche n'en a que quelques centaines",
         ) from None
     return LoadedFiche(path, data, lines, file_digest(raw))
+
+
+def _read(name: str, path: Path) -> bytes:
+    """The file's bytes, at most MAX_BYTES of them: a huge file is refused without being
+    read, and a pipe or device named `x.yaml` is refused without blocking on it."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise _error(name, None, "ce n'est pas un fichier ordinaire : donnez un fichier .yaml")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+            size = max(os.fstat(handle.fileno()).st_size, len(raw))
+    except OSError as exc:
+        raise _error(name, None, f"impossible de lire le fichier ({exc.strerror})") from None
+    if len(raw) > MAX_BYTES:
+        megabytes = size / 1_000_000
+        message = f"fichier trop gros ({megabytes:.0f} Mo) : une fiche fait quelques Ko"
+        raise _error(name, None, message)
+    return raw
 
 
 def file_digest(raw: bytes) -> str:
@@ -113,6 +130,11 @@ def _parse(name: str, text: str) -> Any:
         raise _error(
             name, line, f"le champ « {key} » est écrit deux fois : gardez-en un seul"
         ) from None
+    except ReaderError as exc:  # a character YAML refuses to read, such as U+0007
+        line = len(_LINE_BREAK.findall(text, 0, exc.position)) + 1
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        message = character_problem(char) or f"caractère {code_point(char)} interdit"
+        raise _error(name, line, message) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -120,6 +142,8 @@ def _parse(name: str, text: str) -> Any:
     except YAMLError as exc:
         raise _error(name, None, f"YAML invalide ({exc})") from None
 
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 #: ruamel.yaml's problems, said in the editors' words (the original is kept in brackets).
 _YAML_ADVICE = (
@@ -167,7 +191,7 @@ def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
         items = []
         for index, value in enumerate(node):
             child = (*loc, index)
-            lines[child] = node.lc.item(index)[0] + 1
+            lines[child] = _item_line(node, index)
             items.append(_plain(value, child, lines))
         return items
     if isinstance(node, str):
@@ -181,6 +205,15 @@ def _key_line(node: CommentedMap, key: Any) -> int:
     try:
         return node.lc.key(key)[0] + 1
     except (KeyError, TypeError):
+        return node.lc.line + 1
+
+
+def _item_line(node: CommentedSeq, index: int) -> int:
+    """1-based line of a list item; a tagged flow list (`!!python/object [a]`) records
+    none, so it takes the list's line."""
+    try:
+        return node.lc.item(index)[0] + 1
+    except (KeyError, TypeError, IndexError):
         return node.lc.line + 1
 
 

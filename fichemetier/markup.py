@@ -61,6 +61,27 @@ def links(text: str) -> list[tuple[str | None, str]]:
     return found
 
 
+def printed_words(text: str) -> str:
+    """The words of `text` as they are laid out and hyphenated: printed URLs are left out
+    (they break after any slash, never by hyphenation), link labels are kept."""
+    out: list[str] = []
+    for block in paragraphs(text):
+        in_url = False
+        for token in inline_tokens(block):
+            if token.type == "link_open":
+                in_url = token.markup in ("autolink", "linkify")
+                out.append(" ")
+            elif token.type == "link_close":
+                in_url = False
+                out.append(" ")
+            elif token.type in ("softbreak", "hardbreak"):
+                out.append(" ")
+            elif not in_url:
+                out.append(token.content)
+        out.append("\n")
+    return "".join(out)
+
+
 def bad_link(url: str) -> str | None:
     """Why `url` cannot be printed as a link, or None when it is fine."""
     parts = urlsplit(url)

@@ -25,9 +25,20 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .errors import FicheError, FicheProblem
+from .errors import FicheError, FicheProblem, shown
 from .load import LoadedFiche, Loc
-from .markup import bad_link, inline_tokens, links, paragraphs
+from .markup import bad_link, inline_tokens, links, paragraphs, printed_words
+from .textcheck import (
+    MAX_ITEMS,
+    MAX_LINE,
+    MAX_PROSE,
+    bad_character,
+    character_problem,
+    invisible_in_url,
+    long_word,
+    too_long,
+)
+from .typography import PROTECTED
 
 NIVEAUX = ("CAP", "bac", "bac+1", "bac+2", "bac+3", "bac+4", "bac+5", "bac+6", "bac+8")
 PHOTO_TYPES = (".jpg", ".jpeg", ".png")
@@ -43,12 +54,31 @@ def _niveau(value: Any) -> str:
     raise PydanticCustomError(
         "niveau",
         "« {value} » n'est pas un niveau connu ({choices})",
-        {"value": value, "choices": choices},
+        {"value": shown(value), "choices": choices},
     )
+
+
+def _printable(limit: int):
+    """Checks shared by every text (see textcheck): printable characters, bounded size."""
+
+    def check(value: str) -> str:
+        if problem := bad_character(value) or too_long(value, limit):
+            raise PydanticCustomError("texte", problem)
+        return value
+
+    return AfterValidator(check)
+
+
+def _line(value: str) -> str:
+    if problem := long_word(PROTECTED.sub(" ", value)):
+        raise PydanticCustomError("mot", problem)
+    return value
 
 
 def _url(value: str) -> str:
     value = value.strip()
+    if problem := bad_character(value) or too_long(value, MAX_LINE) or invisible_in_url(value):
+        raise PydanticCustomError("url", problem)
     if any(c.isspace() for c in value):
         raise PydanticCustomError(
             "url", "le lien « {url} » contient une espace : retirez-la", {"url": value}
@@ -61,6 +91,8 @@ def _url(value: str) -> str:
 def _prose(value: str) -> str:
     """Markdown links must be web links; images are refused rather than silently dropped;
     a link that markdown could not read (a space in its address) is an error, not text."""
+    if problem := long_word(printed_words(value)):
+        raise PydanticCustomError("mot", problem)
     for label, url in links(value):
         if problem := bad_link(url):
             raise PydanticCustomError("url", problem)
@@ -72,11 +104,17 @@ def _prose(value: str) -> str:
             )
     for block in paragraphs(value):
         tokens = inline_tokens(block)
-        if any(t.type == "text" and "](" in t.content for t in tokens):
-            raise PydanticCustomError(
-                "lien",
-                "lien mal écrit : la forme est [texte](https://…), sans espace dans l'adresse",
-            )
+        for token in tokens:
+            if token.type == "text" and "](" in token.content:
+                # markdown refused the link: a scheme it does not allow (file:, javascript:)
+                # or a space in the address
+                target = token.content.partition("](")[2].split(")")[0].split()
+                if target and (problem := bad_link(target[0])):
+                    raise PydanticCustomError("url", problem)
+                raise PydanticCustomError(
+                    "lien",
+                    "lien mal écrit : la forme est [texte](https://…), sans espace dans l'adresse",
+                )
         for before, token in zip(tokens, tokens[1:], strict=False):
             if token.type == "link_open" and before.content.endswith("!"):
                 raise PydanticCustomError(
@@ -85,8 +123,8 @@ def _prose(value: str) -> str:
     return value
 
 
-Text = Annotated[str, Field(min_length=1)]
-Prose = Annotated[str, Field(min_length=1), AfterValidator(_prose)]
+Text = Annotated[str, Field(min_length=1), _printable(MAX_LINE), AfterValidator(_line)]
+Prose = Annotated[str, Field(min_length=1), _printable(MAX_PROSE), AfterValidator(_prose)]
 Url = Annotated[str, Field(min_length=1), AfterValidator(_url)]
 Niveau = Annotated[str, BeforeValidator(_niveau)]
 #: The same check for the command line (`--niveau bac+2`).
@@ -174,13 +212,13 @@ class Etablissement(Base):
 
 class Formation(Base):
     texte: Prose
-    etablissements: list[Etablissement] = []
-    liens: list[Url] = []
+    etablissements: list[Etablissement] = Field([], max_length=MAX_ITEMS)
+    liens: list[Url] = Field([], max_length=MAX_ITEMS)
 
 
 class GroupeFormations(Base):
     niveau: Niveau | None = None
-    formations: list[Formation] = Field(min_length=1)
+    formations: list[Formation] = Field(min_length=1, max_length=MAX_ITEMS)
 
 
 class Fiche(Base):
@@ -189,8 +227,8 @@ class Fiche(Base):
     temoignage: Temoignage | None = None
     le_metier: Prose
     remuneration: Remuneration | None = None
-    formations_publiques: list[GroupeFormations] = []
-    formations_privees: list[GroupeFormations] = []
+    formations_publiques: list[GroupeFormations] = Field([], max_length=MAX_ITEMS)
+    formations_privees: list[GroupeFormations] = Field([], max_length=MAX_ITEMS)
     partenaire: Text | None = None  # plain text: the footer line of every page
     editeur: Text | None = None
 
@@ -236,6 +274,8 @@ _MESSAGES = {
     "missing": "champ obligatoire manquant : ajoutez « {name}: … »",
     "string_too_short": "ce champ ne peut pas être vide",
     "too_short": "la liste ne peut pas être vide : ajoutez au moins un élément",
+    "too_long": "trop d'éléments ({actual_length}, au plus {max_length}) : une fiche en "
+    "montre une sélection, gardez les principaux",
     "string_type": "un texte est attendu ici",
     "int_type": "un nombre entier d'euros est attendu, par exemple 2000",
     "int_parsing": "un nombre entier d'euros est attendu, par exemple 2000 (sans espace ni €)",
@@ -258,9 +298,12 @@ def _message(error: Any, loc: Loc) -> str:
         allowed = list(_model_at(loc[:-1]).model_fields)
         close = difflib.get_close_matches(name, allowed, n=1)
         hint = f"vouliez-vous dire « {close[0]} » ? " if close else ""
-        return f"champ inconnu « {name} » : {hint}champs possibles : {', '.join(allowed)}"
+        return f"champ inconnu « {shown(name)} » : {hint}champs possibles : {', '.join(allowed)}"
+    if kind == "string_unicode":  # a lone surrogate, written as a "\ud800" escape
+        char = next((c for c in str(error["input"]) if "\ud800" <= c <= "\udfff"), "\ud800")
+        return character_problem(char) or ""
     if kind in _MESSAGES:
-        return _MESSAGES[kind].format(name=name)
+        return _MESSAGES[kind].format(name=name, **error.get("ctx", {}))
     return str(error["msg"]).removeprefix("Value error, ")
 
 

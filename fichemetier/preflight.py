@@ -66,7 +66,7 @@ def _over_budget(fiche: int, pages: list, options: RenderOptions) -> Finding | N
         return None
     extra = pages[budget:]
     height = sum(_content_height(page) for page in extra) / PX_PER_MM
-    first = next((p.champ for p in _boxes(extra[0]) if p.champ), ())
+    first = next((p.champ for p in _boxes(extra[0]) if p.champ and _painted(p.box)), ())
     over = len(extra)
     message = (
         f"la fiche fait {len(pages)} pages au format {options.format.upper()}, qui en "
@@ -85,7 +85,7 @@ def _overflows(document: Document) -> list[Finding]:
         left, top, right, bottom = _content_area(page)
         for placed in _boxes(page):
             box = placed.box
-            if not isinstance(box, boxes.TextBox | boxes.ReplacedBox):
+            if not _painted(box):
                 continue
             x0, y0 = box.border_box_x(), box.border_box_y()  # what is painted, not margins
             x1, y1 = x0 + box.border_width(), y0 + box.border_height()
@@ -173,6 +173,11 @@ def parse_loc(text: str) -> Loc:
     return tuple(int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", text))
 
 
+def _painted(box: boxes.Box) -> bool:
+    """Text and images: what a reader sees, as opposed to the boxes that hold them."""
+    return isinstance(box, boxes.TextBox | boxes.ReplacedBox)
+
+
 def _content_area(page) -> tuple[float, float, float, float]:
     box = page._page_box
     x, y = box.content_box_x(), box.content_box_y()
@@ -181,11 +186,7 @@ def _content_area(page) -> tuple[float, float, float, float]:
 
 def _content_height(page) -> float:
     top = _content_area(page)[1]
-    bottoms = [
-        b.position_y + b.margin_height()
-        for b, _, _, _ in _boxes(page)
-        if isinstance(b, boxes.TextBox | boxes.ReplacedBox)
-    ]
+    bottoms = [b.position_y + b.margin_height() for b, _, _, _ in _boxes(page) if _painted(b)]
     return max(bottoms, default=top) - top
 
 

@@ -8,15 +8,17 @@ nothing else: no network, no file elsewhere on the disk.
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import jinja2
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.ffi import harfbuzz_subset
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import __version__
 from .catalogue import Entry
@@ -57,16 +59,19 @@ class LocalOnlyFetcher(URLFetcher):
         self.allowed = [folder.resolve() for folder in allowed]
 
     def fetch(self, url, headers=None):
-        if not url.startswith("file:"):
+        """Open the very file that was checked (symlinks resolved), never hand the URL to
+        urllib, which reads it differently (`x#/../y`: it drops the fragment)."""
+        parts = urlsplit(url)
+        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
             raise ValueError(f"ressource externe refusée : {url}")
-        path = Path(self._path_of(url)).resolve()
-        if not any(path.is_relative_to(folder) for folder in self.allowed):
+        try:
+            path = Path(url2pathname(parts.path)).resolve(strict=True)
+        except (OSError, RuntimeError, ValueError):
+            raise ValueError(f"fichier introuvable : {url}") from None
+        if not path.is_file() or not any(path.is_relative_to(d) for d in self.allowed):
             raise ValueError(f"fichier hors du projet refusé : {path}")
-        return super().fetch(url, headers)
-
-    @staticmethod
-    def _path_of(url: str) -> str:
-        return url2pathname(url.split("?")[0].removeprefix("file:"))
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind})
 
 
 class Renderer:

@@ -13,11 +13,14 @@ import re
 NNBSP = "\u202f"  # narrow no-break space: before ; ! ?, inside « », in 10 800
 NBSP = "\u00a0"  # no-break space: before : and €, inside bac + 2
 
-_PROTECTED = re.compile(
-    r"(?:https?://|www\.)[^\s<>«»]*[^\s<>«».,;:!?)]"  # URLs, without trailing punctuation
+PROTECTED = re.compile(
+    r'(?:https?://|www\.)[^\s<>«»"]*[^\s<>«»".,;:!?)]'  # URLs, without trailing punctuation
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
 )
-# Protected text is swapped for private-use placeholders while the rules run.
+# Protected text is swapped for private-use placeholders while the rules run; the two
+# placeholder characters themselves are protected too, so that a text that already holds
+# them cannot be mistaken for a placeholder.
+_KEPT = re.compile(f"{PROTECTED.pattern}|[\ue000\ue001]")
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 _SPACES = f"[ \t{NBSP}{NNBSP}]"
 
@@ -56,7 +59,7 @@ def french(text: str) -> str:
         kept.append(match.group())
         return f"\ue000{len(kept) - 1}\ue001"
 
-    text = _PROTECTED.sub(keep, text)
+    text = _KEPT.sub(keep, text)
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
     return _PLACEHOLDER.sub(lambda m: kept[int(m.group(1))], text)

@@ -1,4 +1,5 @@
-"""Shared fixtures: the seed fiche rendered once per test session, and a fiche writer."""
+"""Shared fixtures: the seed fiche rendered once per test session, and a fiche writer;
+the `--fuzz-examples N` option for a longer run of the fuzz tests."""
 
 from __future__ import annotations
 
@@ -14,10 +15,43 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_YAML = ROOT / "fiches" / "developpeur-back-end.yaml"
 SEED_TEXT = Path(__file__).parent / "data" / "seed-developpeur-back-end.txt"
 
+#: Set from `--fuzz-examples` before the test modules are imported (see test_fuzz.py).
+FUZZ_EXAMPLES: int | None = None
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--fuzz-examples",
+        type=int,
+        default=None,
+        metavar="N",
+        help="run each fuzz test on N random examples (default: a small fixed set, for CI)",
+    )
+
+
+def pytest_configure(config):
+    global FUZZ_EXAMPLES
+    FUZZ_EXAMPLES = config.getoption("--fuzz-examples")
+
+
 MINIMAL = """\
 metier: Boulanger
 le_metier: Il fabrique le pain.
 """
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _renderers_released_before_exit():
+    """A Renderer kept by an in-process batch (fichemetier.batch) is released while Python
+    still runs: freed during interpreter shutdown, WeasyPrint's FontConfiguration.__del__
+    finds its C library already gone and prints an ignored TypeError."""
+    yield
+    import gc
+
+    from fichemetier import batch
+
+    batch._renderer = None
+    gc.collect()
 
 
 @pytest.fixture(scope="session")

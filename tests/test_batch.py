@@ -119,3 +119,23 @@ def test_workers_are_replaced_along_a_long_batch(many, capsys, monkeypatch):
     monkeypatch.setattr(batch, "TASKS_PER_WORKER", 2)  # a fresh pool every 4 tasks
     assert main(["--jobs", "2"]) == 0
     assert len(complete_pdfs(many / "output")) == COPIES
+
+
+def test_a_batch_killed_outright_leaves_only_complete_pdfs(many):
+    """SIGKILL to the whole process group (power cut, `kill -9`): no cleanup runs at all, yet
+    every PDF in the folder is whole and the rerun finishes the job."""
+    command = [sys.executable, str(ROOT / "generate.py"), "--jobs", "2"]
+    process = subprocess.Popen(
+        command, cwd=many, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    assert process.stdout.readline().startswith("écrit ".encode())
+    os.killpg(process.pid, signal.SIGKILL)
+    process.communicate(timeout=60)
+    assert process.returncode == -signal.SIGKILL
+    done = complete_pdfs(many / "output")  # each one opens and has its pages
+    assert 1 <= len(done) < COPIES
+
+    rerun = subprocess.run(command, cwd=many, capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    assert len(complete_pdfs(many / "output")) == COPIES
+    assert not list((many / "output").glob(".*.tmp"))  # the killed run's leftovers removed

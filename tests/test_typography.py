@@ -70,3 +70,10 @@ def test_euros_and_niveau_labels():
     assert euros(2000) == f"2{NNBSP}000{NBSP}€"
     assert euros(950) == f"950{NBSP}€"
     assert niveau_label("bac+2") == f"bac{NBSP}+{NBSP}2"
+
+
+def test_a_quoted_url_keeps_its_quotes_out():
+    # a URL used to swallow its closing quote, and the quotes then paired across the text
+    assert french('voir "https://x.fr/a" et "ici"') == (
+        f"voir «{NNBSP}https://x.fr/a{NNBSP}» et «{NNBSP}ici{NNBSP}»"
+    )
