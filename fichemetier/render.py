@@ -22,12 +22,12 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import __version__
 from .catalogue import Entry
-from .crop_marks import add_crop_marks
+from .finishing import PT_PER_MM, PT_PER_PX, QRPlacement, finish
 from .markup import inline_html, links, paragraphs, url_html
 from .model import Fiche
 from .options import RenderOptions
 from .paths import STYLES, TEMPLATES
-from .qrcodes import qr_html, short_url
+from .qrcodes import MODULE_MM, qr_box, short_url
 from .typography import euros, french, niveau_label
 
 STYLESHEETS = ("theme.css", "fonts.css", "fiche.css")
@@ -94,7 +94,7 @@ class Renderer:
             euros=euros,
             niveau=niveau_label,
             de=elided_de,
-            qr=qr_html,
+            qr=qr_box,
             court=short_url,
         )
         self.template = self.env.get_template("fiche.html.j2")
@@ -165,12 +165,33 @@ class Renderer:
 
     def write(self, document: Document, options: RenderOptions) -> bytes:
         pdf = document.write_pdf(pdf_tags=True, pdf_variant=VARIANTS[options.pdfa])
-        return add_crop_marks(pdf) if options.print else pdf
+        return finish(pdf, qr_placements(document), self.theme["texte"], options.print)
 
     def pdf(self, fiche: Fiche, folder: Path, options: RenderOptions | None = None) -> bytes:
         """Layout and PDF in one go."""
         options = options or RenderOptions()
         return self.write(self.layout(fiche, folder, options), options)
+
+
+def qr_placements(document: Document) -> list[QRPlacement]:
+    """Where the layout kept room for QR codes (`data-qr`), in PDF points."""
+    found = []
+    for index, page in enumerate(document.pages):
+        for box in _descendants(page._page_box):
+            element = getattr(box, "element", None)
+            url = element.get("data-qr") if element is not None else None
+            if url and getattr(box, "element_tag", "") == "span":
+                # WeasyPrint draws from the top-left: y grows downwards, in CSS pixels
+                x = box.content_box_x() * PT_PER_PX
+                y = (page.height - box.content_box_y()) * PT_PER_PX
+                found.append(QRPlacement(index, x, y, MODULE_MM * PT_PER_MM, url))
+    return found
+
+
+def _descendants(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
 
 
 def elided_de(name: str) -> str:
