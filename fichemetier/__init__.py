@@ -5,9 +5,10 @@ hold: printable characters, bounded sizes), `model` (pydantic validation),
 `typography` and `markup` (French print rules, inline markdown), `qrcodes` (links on
 paper), `render` (Jinja2 + WeasyPrint layout), `preflight` (page budget, overflows, photo
 resolution, read from the layout), `finishing` (QR codes and crop marks drawn on the
-PDF), `write` (atomic files); around them `options` (format, print, PDF/A), `catalogue` (which fiches, in French
-order), `batch` (worker processes), `cache` (incremental builds), `report` (progress),
-`cli` (the `generate.py` command), and `inspect_pdf` (the accessibility report of a PDF).
+PDF), `write` (atomic files); around them `options` (format, print, PDF/A),
+`catalogue` (which fiches, in French order), `batch` (worker processes), `cache`
+(incremental builds), `report` (progress), `cli` (the `generate.py` command), and
+`inspect_pdf` (the accessibility report of a PDF).
 """
 
 __version__ = "0.1.0"

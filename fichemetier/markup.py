@@ -17,6 +17,8 @@ from markupsafe import Markup, escape
 from .typography import french
 
 ALLOWED_SCHEMES = ("http", "https", "mailto")
+#: Longest link printed as a QR code that still scans from paper (version 13 at most).
+MAX_URL = 300
 _TAGS = {
     "strong_open": "<strong>",
     "strong_close": "</strong>",
@@ -84,6 +86,11 @@ def printed_words(text: str) -> str:
 
 def bad_link(url: str) -> str | None:
     """Why `url` cannot be printed as a link, or None when it is fine."""
+    if len(url) > MAX_URL:
+        return (
+            f"le lien « {url[:60]}… » fait {len(url)} caractères, au plus {MAX_URL} : un code "
+            "QR lisible ne peut pas le porter ; donnez une adresse plus courte"
+        )
     parts = urlsplit(url)
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
         return f"le lien « {url} » doit commencer par https:// (ou http://)"

@@ -68,6 +68,13 @@ ERRORS = [
     ("Il fabrique le pain.", "Voir [ici](ftp://x.fr).", 5, "le_metier", "« ftp://x.fr »"),
     ("Il fabrique le pain.", "Voir ![photo](https://x.fr/a.png)", 5, "le_metier", "images"),
     (
+        "Il fabrique le pain.",
+        "Voir [le site](https://x.fr/" + "a/" * 200 + ").",
+        5,
+        "le_metier",
+        "fait 413 caractères, au plus 300 : un code QR lisible ne peut pas le porter",
+    ),
+    (
         "      - texte: CAP boulanger\n",
         "      - etablissements: []\n",
         13,
