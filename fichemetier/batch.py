@@ -183,8 +183,9 @@ def render(job: Job) -> Outcome:
             located(job.source, job.lines, finding)
             for finding in preflight(document, [job.fiche], job.options)
         ]
-        if job.target is None or any(not p.warning for p in problems):
-            return Outcome(problems, time.perf_counter() - started)
+        outcome = Outcome(problems, time.perf_counter() - started)
+        if job.target is None or outcome.failed:
+            return outcome
         data = _renderer.write(document, job.options)
     except Exception as exc:  # a layout bug in one fiche must not stop the others
         return _failed(job, f"erreur inattendue pendant la mise en page ({exc!r})", started)
@@ -193,6 +194,25 @@ def render(job: Job) -> Outcome:
     except OSError as exc:
         return _failed(job, f"impossible d'écrire {job.target} ({exc.strerror})", started)
     return Outcome(problems, time.perf_counter() - started)
+
+
+def lost(source: Path) -> FicheProblem:
+    """A worker process died (killed, out of memory): its fiche is reported, not lost."""
+    message = "le processus de travail s'est arrêté brutalement (mémoire ?) : relancez"
+    return FicheProblem(str(source), None, None, message)
+
+
+def checked_entries(
+    pool: Workers, files: list[Path], problems: list[FicheProblem]
+) -> Iterator[Checked]:
+    """Phase 1 over `files` in file order: the valid fiches; problems are collected."""
+    for source, checked in pool.ordered(check, files):
+        if isinstance(checked, BaseException):
+            problems.append(lost(source))
+            continue
+        problems.extend(checked.problems)
+        if checked.fiche is not None:
+            yield checked
 
 
 def located(source: Path, lines: dict[Loc, int], finding) -> FicheProblem:

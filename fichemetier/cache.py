@@ -41,6 +41,7 @@ LIBRARIES = (
     "ruamel.yaml",
     "pydantic",
     "segno",
+    "pikepdf",  # finishing re-saves every PDF through it (qpdf)
 )
 
 

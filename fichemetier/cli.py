@@ -14,24 +14,25 @@ import os
 import signal
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from pydantic import ValidationError
 
-from .batch import Job, Workers, check, located, render, workers
+from .batch import Job, Outcome, Workers, checked_entries, lost, render, workers
+from .binding import run_catalogue
 from .cache import BuildCache, inputs_key, setup_key
-from .catalogue import Entry, select
 from .errors import FicheProblem
 from .model import Niveaux
 from .options import PAGE_BUDGET, RenderOptions
-from .report import Report, reporter
-from .typography import niveau_label
-from .write import remove_leftovers, write_atomic
+from .paths import shown
+from .report import Counts, Report, reporter, summary, tally
+from .textcheck import bad_character, too_long
+from .write import remove_leftovers
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 LOCK_NAME = ".fiches.lock"
+DEFAULT_TITLE = "Fiches métier"
 SAVE_EVERY = 2.0  # seconds between saves of the build cache during a long batch
 
 
@@ -100,7 +101,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--titre",
-        default="Fiches métier",
+        default=DEFAULT_TITLE,
         help="avec --catalogue : le titre de la couverture (par défaut : Fiches métier)",
     )
     parser.add_argument(
@@ -140,18 +141,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         files = collect(args.paths or [Path("fiches")])
-        if args.catalogue is None and args.niveau:
-            raise UsageError("--niveau ne s'emploie qu'avec --catalogue FICHIER.pdf")
+        if args.catalogue is None and (args.niveau or args.titre != DEFAULT_TITLE):
+            raise UsageError("--niveau et --titre ne s'emploient qu'avec --catalogue FICHIER.pdf")
         if args.catalogue is not None:
-            prepare_catalogue(args.catalogue)
-        lock = None if args.check or args.catalogue else lock_output(args.out)
+            check_catalogue(args.catalogue, args.titre)
+        # the catalogue's folder is locked too: a batch there removes leftover temp files
+        folder = args.out if args.catalogue is None else args.catalogue.parent
+        lock = None if args.check else lock_output(folder)
     except UsageError as exc:
         print(f"generate.py: {exc}", file=sys.stderr)
         return EXIT_USAGE
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         if args.catalogue is not None:
-            return run_catalogue(files, args, reporter(args.quiet))
+            return run_catalogue(files, args, options(args), reporter(args.quiet))
         return run(files, args, reporter(args.quiet))
     except KeyboardInterrupt as exc:
         message = "Interrompu : les PDF déjà écrits sont complets, relancez pour finir."
@@ -183,7 +186,7 @@ def collect(paths: list[Path]) -> list[Path]:
             raise UsageError(f"{path} : fichier ou dossier introuvable")
     if not files:
         raise UsageError(f"aucune fiche (.yaml) dans {', '.join(map(str, paths))}")
-    return [_shown(f) for f in dict.fromkeys(files)]
+    return [shown(f) for f in dict.fromkeys(files)]
 
 
 def lock_output(out: Path) -> IO[bytes]:
@@ -211,16 +214,15 @@ def prepare_output(out: Path) -> None:
         raise UsageError(f"{out} : dossier de sortie protégé en écriture")
 
 
-def prepare_catalogue(target: Path) -> None:
-    if target.suffix.lower() != ".pdf":
+def check_catalogue(target: Path, title: str) -> None:
+    if target.suffix.lower() != ".pdf" or target.is_dir():
         raise UsageError(f"{target} : le catalogue doit être un fichier .pdf")
-    prepare_output(target.parent)
-
-
-def _shown(path: Path) -> Path:
-    """The path as the user will read it in messages: relative when it is below here."""
-    relative = os.path.relpath(path)
-    return Path(relative) if not relative.startswith("..") else path
+    if (
+        problem := bad_character(title)
+        or too_long(title, 120)
+        or ("le titre est vide" if not title.strip() else None)
+    ):
+        raise UsageError(f"--titre : {problem}")
 
 
 def run(files: list[Path], args: argparse.Namespace, report: Report) -> int:
@@ -241,8 +243,7 @@ def run(files: list[Path], args: argparse.Namespace, report: Report) -> int:
         if cache is not None:
             remove_leftovers(args.out)
     problems.sort(key=lambda p: (p.file, p.line or 0))
-    failed = len({p.file for p in problems if not p.warning})
-    warnings = sum(p.warning for p in problems)
+    failed, warnings = tally(problems)
     seconds = time.perf_counter() - started
     counts = Counts(done, up_to_date, failed, warnings)
     report.done(problems, summary(counts, seconds, check=args.check))
@@ -252,62 +253,6 @@ def run(files: list[Path], args: argparse.Namespace, report: Report) -> int:
 def options(args: argparse.Namespace) -> RenderOptions:
     """The options that change a PDF's content, hence part of the cache key."""
     return RenderOptions(format=args.format, print=args.imprimeur, pdfa=args.pdfa)
-
-
-def run_catalogue(files: list[Path], args: argparse.Namespace, report: Report) -> int:
-    """Check every fiche, then bind the chosen ones into one PDF (or only preflight it with
-    --check). Fiches with mistakes are left out and reported; the catalogue is still made."""
-    started = time.perf_counter()
-    problems: list[FicheProblem] = []
-    entries, lines = [], {}
-    with workers(args.jobs, len(files)) as pool:
-        for source, checked in pool.ordered(check, files):
-            if isinstance(checked, BaseException):
-                problems.append(_lost(source))
-                continue
-            problems.extend(checked.problems)
-            if checked.fiche is not None:
-                entries.append(Entry(source, checked.fiche))
-                lines[source] = checked.lines
-    for problem in problems:
-        report.problem(problem)
-    chosen = select(entries, args.niveau)
-    filtre = f"avec une formation de niveau {niveau_label(args.niveau)}" if args.niveau else ""
-    pages = 0
-    if chosen:
-        with report.progress(1):
-            pages, found = bind(chosen, lines, args, filtre)
-        for problem in found:
-            report.problem(problem)
-        problems.extend(found)
-    else:
-        report.note(f"aucune fiche à mettre dans le catalogue{' ' + filtre if filtre else ''}")
-    problems.sort(key=lambda p: (p.file, p.line or 0))
-    failed = len({p.file for p in problems if not p.warning})
-    seconds = time.perf_counter() - started
-    what = "vérifié" if args.check else f"écrit : {_shown(args.catalogue)}"
-    head = f"Catalogue {what}, {_count(len(chosen), 'fiche', 'fiches')}, "
-    head += f"{_count(pages, 'page', 'pages')}"
-    counts = Counts(0, 0, failed, sum(p.warning for p in problems))
-    report.done(problems, head + ", " + summary(counts, seconds, check=True).split(", ", 1)[1])
-    return EXIT_FAILED if failed or not chosen else EXIT_OK
-
-
-def bind(
-    chosen: list[Entry], lines: dict[Path, dict], args: argparse.Namespace, filtre: str
-) -> tuple[int, list[FicheProblem]]:
-    """Lay out the catalogue, preflight each fiche in it, write it (atomically)."""
-    from .preflight import preflight
-    from .render import Renderer
-
-    render_options = options(args)
-    renderer = Renderer()
-    document = renderer.catalogue_layout(chosen, render_options, args.titre, filtre)
-    findings = preflight(document, [entry.fiche for entry in chosen], render_options)
-    found = [located(chosen[f.fiche].source, lines[chosen[f.fiche].source], f) for f in findings]
-    if not args.check:
-        write_atomic(args.catalogue, renderer.write(document, render_options))
-    return len(document.pages), found
 
 
 def triage(
@@ -342,13 +287,8 @@ def plan(
     """Phase 1: load and validate every stale fiche (in the workers), in file order.
     With `check_only`, the jobs lay out and preflight the fiches but write nothing."""
     jobs: list[Job] = []
-    for source, checked in pool.ordered(check, list(stale)):
-        if isinstance(checked, BaseException):
-            problems.append(_lost(source))
-            continue
-        problems.extend(checked.problems)
-        if checked.fiche is None:
-            continue
+    for checked in checked_entries(pool, list(stale), problems):
+        source = checked.source
         photo = checked.fiche.temoignage.photo if checked.fiche.temoignage else None
         dependencies = (photo,) if photo else ()
         try:
@@ -361,12 +301,6 @@ def plan(
             Job(source, target, checked.fiche, dependencies, key, render_options, checked.lines)
         )
     return jobs
-
-
-def _lost(source: Path) -> FicheProblem:
-    """A worker process died (killed, out of memory): its fiche is reported, not lost."""
-    message = "le processus de travail s'est arrêté brutalement (mémoire ?) : relancez"
-    return FicheProblem(str(source), None, None, message)
 
 
 def render_jobs(
@@ -387,21 +321,23 @@ def render_jobs(
     try:
         with report.progress(len(jobs)):
             for job, outcome in pool.unordered(render, jobs):
-                found = (
-                    [_lost(job.source)] if isinstance(outcome, BaseException) else outcome.problems
-                )
-                problems.extend(found)
-                for problem in found:
+                if isinstance(outcome, BaseException):
+                    outcome = Outcome([lost(job.source)], 0.0)
+                report.step()
+                problems.extend(outcome.problems)
+                for problem in outcome.problems:
                     report.problem(problem)
-                if any(not p.warning for p in found):
+                if outcome.failed:
                     if cache is not None:
                         cache.forget(job.target)
                     continue
                 passed += 1
                 if cache is None:
                     continue
-                cache.record(job.source, job.target, list(job.dependencies), job.key, found)
-                report.written(str(_shown(job.target)))
+                cache.record(
+                    job.source, job.target, list(job.dependencies), job.key, outcome.problems
+                )
+                report.written(str(shown(job.target)))
                 if time.monotonic() - saved > SAVE_EVERY:
                     _save(cache)
                     saved = time.monotonic()
@@ -415,29 +351,3 @@ def _save(cache: BuildCache) -> None:
     """Saving the cache is an optimisation: an unwritable folder is reported per fiche."""
     with contextlib.suppress(OSError):
         cache.save()
-
-
-@dataclass(frozen=True)
-class Counts:
-    done: int  # PDFs written, or fiches that passed with --check
-    up_to_date: int
-    failed: int
-    warnings: int
-
-
-def summary(counts: Counts, seconds: float, *, check: bool) -> str:
-    """`3 PDF écrits, 1 fiche en erreur (2,4 s)`, French plurals included."""
-    if check:
-        parts = [_count(counts.done, "fiche valide", "fiches valides")]
-    else:
-        parts = [_count(counts.done, "PDF écrit", "PDF écrits")]
-        if counts.up_to_date:
-            parts.append(f"{counts.up_to_date} à jour")
-    parts.append(_count(counts.failed, "fiche en erreur", "fiches en erreur"))
-    if counts.warnings:
-        parts.append(_count(counts.warnings, "avertissement", "avertissements"))
-    return f"{', '.join(parts)} ({seconds:.1f} s)".replace(".", ",")
-
-
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number <= 1 else many}"

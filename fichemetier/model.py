@@ -167,7 +167,10 @@ class Temoignage(Base):
             raise PydanticCustomError("photo", "la photo doit être un fichier .jpg ou .png")
         if not found:
             raise PydanticCustomError(
-                "photo", "fichier « {name} » introuvable", {"name": str(value)}
+                "photo",
+                "fichier « {name} » introuvable : la photo doit être dans le dossier de la "
+                "fiche ({folder}), vérifiez son nom",
+                {"name": str(value), "folder": str(folder)},
             )
         _check_image(path, value)
         # As written, not resolved: the build cache then follows a symlink that changes.

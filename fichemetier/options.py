@@ -11,9 +11,6 @@ from dataclasses import asdict, dataclass
 #: Page budget per format: A4 is one sheet printed on both sides (a CIO hand-out); A5 is
 #: one A4 sheet folded in two, four A5 pages (the career-fair leaflet).
 PAGE_BUDGET = {"a4": 2, "a5": 4}
-#: Trim sizes in millimetres, and the bleed added on every side for the print shop.
-PAGE_SIZE_MM = {"a4": (210, 297), "a5": (148, 210)}
-BLEED_MM = 3
 
 
 @dataclass(frozen=True)

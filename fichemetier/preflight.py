@@ -36,7 +36,7 @@ class Finding:
     loc: Loc
     message: str
     warning: bool = False
-    fiche: int = 0  # which fiche of a catalogue (0 for a single fiche)
+    fiche: int | None = 0  # which fiche of a catalogue; None: its cover or contents
 
 
 def preflight(document: Document, fiches: list[Fiche], options: RenderOptions) -> list[Finding]:
@@ -80,7 +80,7 @@ def _over_budget(fiche: int, pages: list, options: RenderOptions) -> Finding | N
 def _overflows(document: Document) -> list[Finding]:
     """Text or images past their frame (the block that holds them: a tinted box, a column)
     or past the page's content area, once per field, with the larger distance."""
-    worst: dict[tuple[int, Loc], tuple[float, str, int]] = {}
+    worst: dict[tuple[int | None, Loc], tuple[float, str, int]] = {}
     for number, page in enumerate(document.pages, start=1):
         left, top, right, bottom = _content_area(page)
         for placed in _boxes(page):
@@ -90,7 +90,7 @@ def _overflows(document: Document) -> list[Finding]:
             x0, y0 = box.border_box_x(), box.border_box_y()  # what is painted, not margins
             x1, y1 = x0 + box.border_width(), y0 + box.border_height()
             frame_right = placed.frame.content_box_x() + placed.frame.width
-            where = (placed.fiche or 0, placed.champ)
+            where = (placed.fiche, placed.champ)
             for distance, side in (
                 (x1 - right, "la marge droite"),
                 (left - x0, "la marge gauche"),
@@ -114,7 +114,7 @@ def _photo_resolution(document: Document, fiches: list[Fiche]) -> list[Finding]:
     findings = []
     for page in document.pages:
         for box, fiche, _, _ in _boxes(page):
-            classes = box.element.get("class") or "" if box.element is not None else ""
+            classes = (box.element.get("class") or "") if box.element is not None else ""
             if isinstance(box, boxes.ReplacedBox) and "portrait" in classes.split():
                 photo = fiches[fiche or 0].temoignage.photo
                 findings += _dpi_finding(photo, box.width, box.height, fiche or 0)
@@ -124,6 +124,8 @@ def _photo_resolution(document: Document, fiches: list[Fiche]) -> list[Finding]:
 def _dpi_finding(photo: Path, width_px: float, height_px: float, fiche: int) -> list[Finding]:
     with Image.open(photo) as image:
         pixels = image.size
+        if image.getexif().get(0x0112) in (5, 6, 7, 8):  # a phone photo turned on its side
+            pixels = pixels[::-1]
     # object-fit: cover scales the picture until it fills the frame, then crops it
     scale = max(width_px / pixels[0], height_px / pixels[1])
     dpi = 96 / scale

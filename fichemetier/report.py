@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from .errors import FicheProblem
 
@@ -19,6 +20,9 @@ class Report:
     @contextmanager
     def progress(self, total: int) -> Iterator[None]:
         yield
+
+    def step(self) -> None:
+        """One job of the progress bar done, whatever its outcome."""
 
     def written(self, name: str) -> None:
         if not self.quiet:
@@ -71,14 +75,16 @@ class ProgressReport(Report):
             finally:
                 self.bar = None
 
-    def written(self, name: str) -> None:
+    def step(self) -> None:
         if self.bar is not None:
             self.bar.advance(self.task)
 
+    def written(self, name: str) -> None:
+        pass  # the bar says it
+
     def problem(self, problem: FicheProblem) -> None:
-        if self.bar is not None:
-            self.bar.advance(self.task)
-        self.console.print(str(problem), markup=False, style="red")
+        style = "yellow" if problem.warning else "red"
+        self.console.print(str(problem), markup=False, style=style)
 
     def note(self, text: str) -> None:
         self.console.print(text, markup=False, style="yellow")
@@ -89,3 +95,37 @@ def reporter(quiet: bool) -> Report:
     if not quiet and sys.stderr.isatty():
         return ProgressReport()
     return Report(quiet)
+
+
+@dataclass(frozen=True)
+class Counts:
+    done: int  # PDFs written, or fiches that passed with --check
+    up_to_date: int
+    failed: int
+    warnings: int
+
+
+def tally(problems: list[FicheProblem]) -> tuple[int, int]:
+    """Fiches in error (a fiche with warnings only is not) and warnings."""
+    return len({p.file for p in problems if not p.warning}), sum(p.warning for p in problems)
+
+
+def summary(counts: Counts, seconds: float, *, check: bool, head: str = "") -> str:
+    """`3 PDF écrits, 1 fiche en erreur (2,4 s)`, French plurals included; a catalogue
+    run gives its own `head` instead of the PDF count."""
+    if head:
+        parts = [head]
+    elif check:
+        parts = [count(counts.done, "fiche valide", "fiches valides")]
+    else:
+        parts = [count(counts.done, "PDF écrit", "PDF écrits")]
+        if counts.up_to_date:
+            parts.append(f"{counts.up_to_date} à jour")
+    parts.append(count(counts.failed, "fiche en erreur", "fiches en erreur"))
+    if counts.warnings:
+        parts.append(count(counts.warnings, "avertissement", "avertissements"))
+    return f"{', '.join(parts)} ({f'{seconds:.1f}'.replace('.', ',')} s)"
+
+
+def count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number <= 1 else many}"

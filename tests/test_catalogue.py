@@ -104,8 +104,13 @@ def test_filter_by_niveau(folder, capsys):
     texts = page_texts(folder / "bac2.pdf")
     assert list(contents(texts)) == ["Ébéniste", "Électricien", "Œnologue"]
     assert "avec une formation de niveau bac + 2" in texts[0].replace("\xa0", " ")
+    capsys.readouterr()
     assert main(["--catalogue", "cap.pdf", "--niveau", "CAP", "-q"]) == 1
-    assert "aucune fiche à mettre dans le catalogue" in capsys.readouterr().err
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith(
+        "Aucun catalogue écrit : aucune fiche à mettre dans le catalogue (avec une formation "
+        "de niveau CAP), 0 fiche en erreur ("
+    )
     assert not (folder / "cap.pdf").exists()
 
 
@@ -119,7 +124,11 @@ def test_a_bad_fiche_is_left_out_and_reported(folder, capsys):
 
 def test_usage(folder, capsys):
     assert main(["--niveau", "bac+2"]) == 2
-    assert "--niveau ne s'emploie qu'avec --catalogue" in capsys.readouterr().err
+    assert "--niveau et --titre ne s'emploient qu'avec --catalogue" in capsys.readouterr().err
+    (folder / "dossier.pdf").mkdir()
+    assert main(["--catalogue", "dossier.pdf"]) == 2  # a folder, not a file
+    assert main(["--catalogue", "c.pdf", "--titre", "Fiches\x1b[31m"]) == 2
+    assert "--titre : " in capsys.readouterr().err
     assert main(["--catalogue", "catalogue.txt"]) == 2
     with pytest.raises(SystemExit):
         main(["--catalogue", "c.pdf", "--niveau", "bac+7"])
@@ -137,8 +146,32 @@ def test_a5_print_catalogue_has_bleed_on_every_page_and_a_bled_cover(folder):
         for page in pdf.pages:
             x0, y0, x1, y1 = (float(v) * 25.4 / 72 for v in page.MediaBox)
             assert (round(x1 - x0), round(y1 - y0)) == (154, 216)
+    from .test_qrcodes import SEED_URLS, decoded
+
+    codes = decoded(folder / "c.pdf", dpi=300)  # three seed copies, each with its ten codes
+    assert len(codes) == 30 and set(codes) == SEED_URLS
     cover = pypdfium2.PdfDocument(folder / "c.pdf")[0].render(scale=1).to_pil().convert("RGB")
     band = theme_colours()["bandeau"]
     expected = tuple(int(band[i : i + 2], 16) for i in (1, 3, 5))
     for xy in ((cover.width // 2, 1), (cover.width // 2, cover.height - 2), (1, cover.height // 2)):
         assert all(abs(a - b) <= 6 for a, b in zip(cover.getpixel(xy), expected, strict=True))
+
+
+def test_a_fiche_that_breaks_the_preflight_is_left_out(folder, capsys):
+    text = MINIMAL.replace("metier: Boulanger", "metier: Oto" + "rhinolaryngologiste" * 2)
+    (folder / "fiches" / "orl.yaml").write_text(text, encoding="utf-8")
+    assert main(["--catalogue", "catalogue.pdf", "--jobs", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "fiches/orl.yaml:1: metier: le texte déborde de la marge droite de " in err
+    assert "Catalogue écrit : catalogue.pdf, 6 fiches, " in err
+    assert list(contents(page_texts(folder / "catalogue.pdf"))) == ORDER  # without it
+
+
+def test_the_cover_title_is_checked_on_its_own(folder, capsys):
+    """Text past the margin on the cover is the --titre's fault, not a fiche's."""
+    title = "Anticonstitutionnellementanticonstitutionnellement"
+    assert main(["--catalogue", "c.pdf", "--titre", title, "--jobs", "1", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "c.pdf: --titre: le texte déborde de son cadre à droite de " in err
+    assert "fiches/" not in err
+    assert "0 fiche en erreur" in err  # the fiches are fine; the exit code says the rest

@@ -91,7 +91,8 @@ def test_photo_field_cannot_point_outside_the_fiche_folder(folder, photo, messag
     with pytest.raises(Exception) as caught:
         validate(load_fiche(path))
     [problem] = caught.value.problems
-    assert (problem.line, problem.field, problem.message) == (6, "temoignage.photo", message)
+    assert (problem.line, problem.field) == (6, "temoignage.photo")
+    assert problem.message.startswith(message)
 
 
 HOSTILE = """\
@@ -123,7 +124,8 @@ def test_a_hostile_fiche_fetches_nothing_but_its_photo(renderer, folder, monkeyp
     path.write_text(HOSTILE.format(secret=secret), encoding="utf-8")
     pdf = tmp_path / "x.pdf"
     pdf.write_bytes(renderer.pdf(validate(load_fiche(path)), folder))
-    assert fetched == [(folder / "photo.png").as_uri()]
+    own = STYLES.as_uri() + "/"  # the project's fonts, if the stylesheets load only now
+    assert [url for url in fetched if not url.startswith(own)] == [(folder / "photo.png").as_uri()]
     with pikepdf.open(pdf) as document:
         images = [
             xobject

@@ -121,9 +121,12 @@ def test_photo_must_exist_inside_the_fiche_folder(write_fiche):
         (5, "temoignage.photo", "la photo doit être dans le dossier de la fiche")
     ]
     text = VALID.replace("  auteur: Paul", "  auteur: Paul\n  photo: paul.jpg")
-    assert problems(write_fiche, text) == [
-        (5, "temoignage.photo", "fichier « paul.jpg » introuvable")
-    ]
+    [(line, field, message)] = problems(write_fiche, text)
+    assert (line, field) == (5, "temoignage.photo")
+    assert message.startswith(
+        "fichier « paul.jpg » introuvable : la photo doit être dans le dossier de la fiche ("
+    )
+    assert message.endswith("), vérifiez son nom")
 
 
 def test_field_path():

@@ -151,3 +151,15 @@ def test_field_paths_read_back():
         "liens",
         1,
     )
+
+
+def test_a_phone_photo_turned_on_its_side_is_measured_as_printed(folder, capsys):
+    """EXIF orientation 6: stored 360 × 290, shown (and printed) 290 × 360, ~307 dpi."""
+    image = Image.new("RGB", (360, 290), (120, 90, 60))
+    exif = image.getexif()
+    exif[0x0112] = 6
+    image.save(folder / "fiches" / "paul.jpg", exif=exif)
+    text = MINIMAL + "temoignage:\n  citation: J'aime ça.\n  auteur: Paul\n  photo: paul.jpg\n"
+    (folder / "fiches" / "photo.yaml").write_text(text, encoding="utf-8")
+    assert main(["--jobs", "1", "-q"]) == 0
+    assert "attention" not in capsys.readouterr().err
