@@ -19,7 +19,6 @@ import pikepdf
 from .qrcodes import QUIET, qr_runs
 
 PT_PER_PX = 0.75  # WeasyPrint's CSS pixels to PDF points
-PT_PER_MM = 72 / 25.4
 #: Crop marks: gap between the trim corner and its marks, halo and stroke (points).
 GAP = 1.5
 HALO = 1.2

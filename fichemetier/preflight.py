@@ -50,7 +50,7 @@ def preflight(document: Document, fiches: list[Fiche], options: RenderOptions) -
 def _page_budget(document: Document, options: RenderOptions) -> list[Finding]:
     pages_of: dict[int, list] = {}
     for page in document.pages:
-        fiche = next((p.fiche for p in _boxes(page) if p.fiche is not None), None)
+        fiche = next((p.fiche for p in placed_boxes(page) if p.fiche is not None), None)
         if fiche is not None:  # not a cover, contents or blank page of a catalogue
             pages_of.setdefault(fiche, []).append(page)
     return [
@@ -66,7 +66,7 @@ def _over_budget(fiche: int, pages: list, options: RenderOptions) -> Finding | N
         return None
     extra = pages[budget:]
     height = sum(_content_height(page) for page in extra) / PX_PER_MM
-    first = next((p.champ for p in _boxes(extra[0]) if p.champ and _painted(p.box)), ())
+    first = next((p.champ for p in placed_boxes(extra[0]) if p.champ and _painted(p.box)), ())
     over = len(extra)
     message = (
         f"la fiche fait {len(pages)} pages au format {options.format.upper()}, qui en "
@@ -83,7 +83,7 @@ def _overflows(document: Document) -> list[Finding]:
     worst: dict[tuple[int | None, Loc], tuple[float, str, int]] = {}
     for number, page in enumerate(document.pages, start=1):
         left, top, right, bottom = _content_area(page)
-        for placed in _boxes(page):
+        for placed in placed_boxes(page):
             box = placed.box
             if not _painted(box):
                 continue
@@ -113,7 +113,7 @@ def _overflows(document: Document) -> list[Finding]:
 def _photo_resolution(document: Document, fiches: list[Fiche]) -> list[Finding]:
     findings = []
     for page in document.pages:
-        for box, fiche, _, _ in _boxes(page):
+        for box, fiche, _, _ in placed_boxes(page):
             classes = (box.element.get("class") or "") if box.element is not None else ""
             if isinstance(box, boxes.ReplacedBox) and "portrait" in classes.split():
                 photo = fiches[fiche or 0].temoignage.photo
@@ -148,7 +148,7 @@ class Placed(NamedTuple):
     frame: boxes.Box  # the nearest block that holds it (its content box is the limit)
 
 
-def _boxes(page) -> Iterator[Placed]:
+def placed_boxes(page) -> Iterator[Placed]:
     """Every box of the page's content (not its margin boxes), placed in the fiche."""
     root = page._page_box
     for child in root.children:
@@ -188,7 +188,7 @@ def _content_area(page) -> tuple[float, float, float, float]:
 
 def _content_height(page) -> float:
     top = _content_area(page)[1]
-    bottoms = [b.position_y + b.margin_height() for b, _, _, _ in _boxes(page) if _painted(b)]
+    bottoms = [b.position_y + b.margin_height() for b, _, _, _ in placed_boxes(page) if _painted(b)]
     return max(bottoms, default=top) - top
 
 

@@ -22,12 +22,12 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import __version__
 from .catalogue import Entry
-from .finishing import PT_PER_MM, PT_PER_PX, QRPlacement, finish
+from .finishing import PT_PER_PX, QRPlacement, finish
 from .markup import inline_html, links, paragraphs, url_html
 from .model import Fiche
 from .options import RenderOptions
 from .paths import STYLES, TEMPLATES
-from .qrcodes import MODULE_MM, qr_box, short_url
+from .qrcodes import QUIET, qr_box, qr_runs, short_url
 from .typography import euros, french, niveau_label
 
 STYLESHEETS = ("theme.css", "fonts.css", "fiche.css")
@@ -175,23 +175,20 @@ class Renderer:
 
 def qr_placements(document: Document) -> list[QRPlacement]:
     """Where the layout kept room for QR codes (`data-qr`), in PDF points."""
+    from .preflight import placed_boxes
+
     found = []
     for index, page in enumerate(document.pages):
-        for box in _descendants(page._page_box):
+        for box, _, _, _ in placed_boxes(page):
             element = getattr(box, "element", None)
             url = element.get("data-qr") if element is not None else None
             if url and getattr(box, "element_tag", "") == "span":
                 # WeasyPrint draws from the top-left: y grows downwards, in CSS pixels
                 x = box.content_box_x() * PT_PER_PX
                 y = (page.height - box.content_box_y()) * PT_PER_PX
-                found.append(QRPlacement(index, x, y, MODULE_MM * PT_PER_MM, url))
+                modules = qr_runs(url)[0] + 2 * QUIET
+                found.append(QRPlacement(index, x, y, box.width * PT_PER_PX / modules, url))
     return found
-
-
-def _descendants(box):
-    yield box
-    for child in getattr(box, "children", ()):
-        yield from _descendants(child)
 
 
 def elided_de(name: str) -> str:

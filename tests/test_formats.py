@@ -126,7 +126,7 @@ def test_portrait_is_framed_beside_the_quote_in_both_formats(renderer, tmp_path,
 
     from fichemetier.load import load_fiche
     from fichemetier.model import validate
-    from fichemetier.preflight import _boxes
+    from fichemetier.preflight import placed_boxes
 
     Image.new("RGB", (1200, 800), (40, 70, 120)).save(tmp_path / "ailin.jpg")
     text = SEED_YAML.read_text(encoding="utf-8").replace(
@@ -136,7 +136,7 @@ def test_portrait_is_framed_beside_the_quote_in_both_formats(renderer, tmp_path,
     fiche = validate(load_fiche(tmp_path / "fiche.yaml"))
     document = renderer.layout(fiche, tmp_path, RenderOptions(format=format))
     found = {}
-    for box, _, _, _ in _boxes(document.pages[0]):
+    for box, _, _, _ in placed_boxes(document.pages[0]):
         classes = (box.element.get("class") or "") if box.element is not None else ""
         for name in ("portrait", "temoignage"):
             if name in classes.split() and name not in found:
