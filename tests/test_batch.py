@@ -17,7 +17,7 @@ from fichemetier.cli import main
 
 from .conftest import ROOT, SEED_YAML
 
-COPIES = 12
+COPIES = 24  # enough work left after the first PDF for a signal to land mid-batch
 
 
 @pytest.fixture
