@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
+from .qrcodes import ascii_url
 from .typography import french
 
 ALLOWED_SCHEMES = ("http", "https", "mailto")
@@ -86,10 +87,11 @@ def printed_words(text: str) -> str:
 
 def bad_link(url: str) -> str | None:
     """Why `url` cannot be printed as a link, or None when it is fine."""
-    if len(url) > MAX_URL:
+    if (length := len(ascii_url(url))) > MAX_URL:
         return (
-            f"le lien « {url[:60]}… » fait {len(url)} caractères, au plus {MAX_URL} : un code "
-            "QR lisible ne peut pas le porter ; donnez une adresse plus courte"
+            f"le lien « {url[:60]}… » fait {length} caractères (une fois encodé), au plus "
+            f"{MAX_URL} : un code QR lisible ne peut pas le porter ; donnez une adresse plus "
+            "courte"
         )
     parts = urlsplit(url)
     if parts.scheme.lower() not in ALLOWED_SCHEMES:

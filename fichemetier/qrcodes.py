@@ -8,7 +8,7 @@ and the PDF keeps the full URL as the link's target.
 from __future__ import annotations
 
 from functools import lru_cache
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import segno
 from markupsafe import Markup
@@ -49,6 +49,23 @@ def _cut(segment: str, room: int) -> str:
     return head + "…"
 
 
+def ascii_url(url: str) -> str:
+    """The URL as a QR code must hold it: ASCII only (percent-encoded path and query, IDNA
+    host), so that every reader decodes the same bytes; plain ASCII URLs are unchanged."""
+    if url.isascii():
+        return url
+    parts = urlsplit(url)
+    try:
+        host = parts.netloc.encode("idna").decode("ascii")
+    except UnicodeError:
+        host = quote(parts.netloc, safe=":@[]")
+    keep = "/:@!$&'()*+,;=%?#~"
+    return urlunsplit(
+        (parts.scheme, host, quote(parts.path, safe=keep), quote(parts.query, safe=keep),
+         quote(parts.fragment, safe=keep))
+    )  # fmt: skip
+
+
 @lru_cache(maxsize=4096)
 def qr_runs(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
     """The QR code of `url`: its size in modules and its dark runs (row, start, length).
@@ -57,7 +74,7 @@ def qr_runs(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
     when the chosen size has room to spare. Cached: making a code costs ~8 ms (most of it
     choosing the mask that reads best), and the same links recur across fiches.
     """
-    matrix = segno.make(url, error="l", boost_error=True, micro=False).matrix
+    matrix = segno.make(ascii_url(url), error="l", boost_error=True, micro=False).matrix
     runs = []
     for y, row in enumerate(matrix):
         x = 0

@@ -72,7 +72,7 @@ ERRORS = [
         "Voir [le site](https://x.fr/" + "a/" * 200 + ").",
         5,
         "le_metier",
-        "fait 413 caractères, au plus 300 : un code QR lisible ne peut pas le porter",
+        "fait 413 caractères (une fois encodé), au plus 300 : un code QR lisible",
     ),
     (
         "      - texte: CAP boulanger\n",

@@ -80,3 +80,41 @@ def test_short_form_is_short_even_for_one_endless_segment():
     url = "https://example.org/" + "x" * 300
     assert len(short_url(url)) <= 50
     assert short_url(url).endswith("…")
+
+
+def test_a_link_with_accents_is_held_as_ascii_and_decodes_the_same_everywhere(
+    renderer, write_fiche, tmp_path
+):
+    """Raw accents would let the encoder pick Latin-1 or Kanji mode, which readers decode
+    differently: the code holds the percent-encoded URL, the same address."""
+    from fichemetier.load import load_fiche
+    from fichemetier.model import validate
+
+    urls = ["https://exemple.fr/métiers/Développeur_web", "https://exemple.fr/caf" + "é" * 40]
+    liens = "".join(f"          - {url}\n" for url in urls)
+    path = write_fiche(
+        "metier: A\nle_metier: b\nformations_privees:\n  - formations:\n"
+        f"      - texte: t\n        liens:\n{liens}"
+    )
+    data = renderer.pdf(validate(load_fiche(path)), tmp_path)
+    assert sorted(decoded(data)) == sorted(
+        [
+            "https://exemple.fr/m%C3%A9tiers/D%C3%A9veloppeur_web",
+            "https://exemple.fr/caf" + "%C3%A9" * 40,
+        ]
+    )
+
+
+def test_a_link_too_long_once_encoded_is_refused(write_fiche):
+    from fichemetier.errors import FicheError
+    from fichemetier.load import load_fiche
+    from fichemetier.model import validate
+
+    path = write_fiche(
+        "metier: A\nle_metier: b\nformations_privees:\n  - formations:\n"
+        "      - texte: t\n        liens:\n          - https://exemple.fr/caf" + "é" * 100 + "\n"
+    )
+    with pytest.raises(FicheError) as caught:
+        validate(load_fiche(path))
+    [problem] = caught.value.problems
+    assert "fait 622 caractères (une fois encodé), au plus 300" in problem.message
