@@ -64,6 +64,14 @@ def links(text: str) -> list[tuple[str | None, str]]:
     return found
 
 
+def qr_links(text: str) -> list[tuple[str | None, str]]:
+    """The links of `text` to print with a QR code: each URL once, with its first label."""
+    unique: dict[str, str | None] = {}
+    for label, url in links(text):
+        unique.setdefault(url, label)
+    return [(label, url) for url, label in unique.items()]
+
+
 def printed_words(text: str) -> str:
     """The words of `text` as they are laid out and hyphenated: printed URLs are left out
     (they break after any slash, never by hyphenation), link labels are kept."""

@@ -23,7 +23,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from . import __version__
 from .catalogue import Entry
 from .finishing import PT_PER_PX, QRPlacement, finish
-from .markup import inline_html, links, paragraphs, url_html
+from .markup import inline_html, links, paragraphs, qr_links, url_html
 from .model import Fiche
 from .options import RenderOptions
 from .paths import STYLES, TEMPLATES
@@ -89,6 +89,7 @@ class Renderer:
             md=inline_html,
             paragraphs=paragraphs,
             links=links,
+            qr_links=qr_links,
             url=url_html,
             french=french,
             euros=euros,

@@ -3,6 +3,7 @@ next to a short readable form; the PDF keeps the full URL as the link's target."
 
 from __future__ import annotations
 
+import io
 import re
 
 import pypdfium2
@@ -118,3 +119,28 @@ def test_a_link_too_long_once_encoded_is_refused(write_fiche):
         validate(load_fiche(path))
     [problem] = caught.value.problems
     assert "fait 622 caractères (une fois encodé), au plus 300" in problem.message
+
+
+def test_links_written_in_any_text_get_their_code_once(renderer, write_fiche, tmp_path):
+    from fichemetier.load import load_fiche
+    from fichemetier.model import validate
+
+    path = write_fiche(
+        "metier: A\n"
+        "le_metier: Voir [le CIDJ](https://www.cidj.com/metiers) et https://www.onisep.fr/x,\n"
+        "  puis encore [le CIDJ](https://www.cidj.com/metiers).\n"
+        "remuneration:\n  texte: Grilles sur https://www.service-public.fr/salaires.\n"
+        "formations_privees:\n  - formations:\n"
+        "      - texte: Un bachelor, voir https://ecole.fr/bachelor.\n"
+        "        liens:\n          - https://ecole.fr/admission\n"
+    )
+    data = renderer.pdf(validate(load_fiche(path)), tmp_path)
+    assert sorted(decoded(data)) == [
+        "https://ecole.fr/admission",
+        "https://ecole.fr/bachelor",
+        "https://www.cidj.com/metiers",
+        "https://www.onisep.fr/x",
+        "https://www.service-public.fr/salaires",
+    ]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "le CIDJ" in text and "cidj.com/metiers" in text.replace("\u200b", "")
