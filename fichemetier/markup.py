@@ -7,6 +7,9 @@ applied to the words but never to URLs.
 
 from __future__ import annotations
 
+import itertools
+import re
+from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -113,7 +116,9 @@ def inline_html(text: str) -> Markup:
     """One paragraph of inline markdown → escaped HTML with French typography."""
     out: list[str] = []
     in_url_label = False
-    for token in inline_tokens(text):
+    tokens = inline_tokens(text)
+    quotes = _guillemets(tokens)
+    for token in tokens:
         if token.type in _TAGS:
             out.append(_TAGS[token.type])
         elif token.type == "link_open":
@@ -131,8 +136,17 @@ def inline_html(text: str) -> Markup:
         elif in_url_label:
             out.append(url_html(token.content))
         else:
-            out.append(str(escape(french(token.content))))
+            content = re.sub('"', lambda _: next(quotes), token.content)
+            out.append(str(escape(french(content))))
     return Markup("".join(out))
+
+
+def _guillemets(tokens: list[Token]) -> Iterator[str]:
+    """« and » for the straight quotes of a paragraph, in turn, even when a pair spans
+    bold text or a link (french() alone sees one piece of text at a time); an odd count
+    is left as typed."""
+    count = sum(t.content.count('"') for t in tokens if t.type == "text")
+    return itertools.cycle("«»") if count % 2 == 0 else itertools.repeat('"')
 
 
 def url_html(url: str) -> Markup:

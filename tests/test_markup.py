@@ -46,3 +46,10 @@ def test_links_and_paragraphs():
         "Par [Lyon 1](https://a.fr), <https://b.fr>\net www.c.fr.",
         "Suite.",
     ]
+
+
+def test_straight_quotes_pair_across_bold_text_and_links():
+    html = str(inline_html('Il dit "**bonjour**" et "https://x.fr" puis "ok".'))
+    assert html.count("«\u202f") == 3 and html.count("\u202f»") == 3
+    assert '"' not in html.replace('href="https://x.fr" class="url"', "")
+    assert str(inline_html('Un " seul.')) == "Un &#34; seul."  # odd: left as typed
