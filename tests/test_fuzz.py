@@ -23,7 +23,9 @@ from ruamel.yaml import YAML
 from fichemetier.errors import FicheError
 from fichemetier.load import load_fiche
 from fichemetier.model import NIVEAUX, validate
+from fichemetier.options import RenderOptions
 from fichemetier.paths import STYLES
+from fichemetier.preflight import preflight
 from fichemetier.qrcodes import short_url
 
 from . import conftest
@@ -150,14 +152,19 @@ def printed_texts(data: dict) -> list[str]:
     return found
 
 
-@given(data=fiches)
+@given(data=fiches, format=st.sampled_from(["a4", "a5"]), bleed=st.booleans())
 @budget(20)
-def test_random_valid_fiches_render_with_all_their_text(renderer, tmp_path, data):
+def test_random_valid_fiches_render_with_all_their_text(renderer, tmp_path, data, format, bleed):
+    """In either format, for the print shop or not: every letter printed, and the layout
+    gives the preflight something it can read (it must not raise either)."""
     path = tmp_path / "fiche.yaml"
     with path.open("w", encoding="utf-8") as handle:
         YAML().dump(data, handle)
     fiche = validate(load_fiche(path))  # valid by construction: must not raise
-    pdf = renderer.pdf(fiche, tmp_path)
+    options = RenderOptions(format=format, print=bleed)
+    document = renderer.layout(fiche, tmp_path, options)
+    preflight(document, [fiche], options)
+    pdf = renderer.write(document, options)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     missing = letters("\n".join(printed_texts(data))) - letters(text)
     assert not missing, f"lost from the PDF: {dict(missing)}"
