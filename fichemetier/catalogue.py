@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Fiche
+from .model import NIVEAUX, Fiche
 
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 
@@ -35,10 +35,17 @@ def collation_key(text: str) -> tuple[str, str, str]:
     return letters, decomposed, text
 
 
+def niveaux_of(fiche: Fiche) -> list[str]:
+    """The levels of the fiche's trainings, public and private, from CAP up, once each:
+    shown beside its title in the contents, so a school finds the jobs for its pupils."""
+    groupes = list(fiche.formations_publiques or []) + list(fiche.formations_privees or [])
+    found = {groupe.niveau for groupe in groupes if groupe.niveau}
+    return [niveau for niveau in NIVEAUX if niveau in found]
+
+
 def has_niveau(fiche: Fiche, niveau: str) -> bool:
     """Whether any public or private training of the fiche is at `niveau`."""
-    groupes = list(fiche.formations_publiques or []) + list(fiche.formations_privees or [])
-    return any(groupe.niveau == niveau for groupe in groupes)
+    return niveau in niveaux_of(fiche)
 
 
 def select(entries: list[Entry], niveau: str | None = None) -> list[Entry]:

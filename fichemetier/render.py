@@ -21,7 +21,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import __version__
-from .catalogue import Entry
+from .catalogue import Entry, niveaux_of
 from .finishing import PT_PER_PX, QRPlacement, finish
 from .markup import inline_html, links, paragraphs, qr_links, url_html
 from .model import Fiche
@@ -97,6 +97,7 @@ class Renderer:
             de=elided_de,
             qr=qr_box,
             court=short_url,
+            niveaux=niveaux_of,
         )
         self.template = self.env.get_template("fiche.html.j2")
         self.theme = theme_colours()

@@ -42,9 +42,14 @@ def page_texts(path) -> list[str]:
 
 
 def contents(texts: list[str]) -> dict[str, int]:
-    """The contents page: title → page number, as printed."""
+    """The contents page: title → page number, as printed (a fiche's levels are on the
+    line below its title)."""
     found = re.findall(r"^([^\d/\n]+?)[\s.]*?(\d+)$", texts[1], flags=re.M)  # not the footer
-    return {title.strip(" ."): int(number) for title, number in found if title != "Sommaire"}
+    return {
+        title.strip(" ."): int(number)
+        for title, number in found
+        if title != "Sommaire" and not title.startswith(("CAP", "bac"))
+    }
 
 
 def start_page(texts: list[str], metier: str) -> int:
@@ -76,6 +81,16 @@ def test_contents_numbers_are_the_pages_where_fiches_start(folder, capsys):
     for metier, number in toc.items():
         assert start_page(texts, metier) == number, metier
         assert number % 2 == 1, f"{metier} starts on a left-hand page ({number})"
+
+
+def test_contents_show_the_levels_of_each_fiche(folder):
+    assert main(["--catalogue", "catalogue.pdf", "--jobs", "1", "-q"]) == 0
+    lines = page_texts(folder / "catalogue.pdf")[1].replace("\xa0", " ").splitlines()
+    seed_levels = "bac + 2 · bac + 3 · bac + 5"  # the seed's public and private trainings
+    assert lines[lines.index(next(x for x in lines if x.startswith("Ébéniste"))) + 1] == seed_levels
+    assert (
+        lines[lines.index(next(x for x in lines if x.startswith("Boulanger"))) + 1] != seed_levels
+    )
 
 
 def test_bookmarks_point_at_each_fiche(folder):
