@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import FicheError, FicheProblem
-from .load import LoadedFiche, Loc, load_fiche
+from .load import Loc, line_of, load_fiche
 from .model import Fiche, field_path, validate
 from .options import RenderOptions
 from .write import write_atomic
@@ -217,7 +217,7 @@ def checked_entries(
 
 def located(source: Path, lines: dict[Loc, int], finding) -> FicheProblem:
     """A preflight finding (`preflight.Finding`) as a problem with the fiche's line."""
-    line = LoadedFiche(source, {}, lines).line_of(finding.loc) if finding.loc else None
+    line = line_of(lines, finding.loc) if finding.loc else None
     field = field_path(finding.loc) if finding.loc else None
     return FicheProblem(str(source), line, field, finding.message, finding.warning)
 

@@ -17,17 +17,16 @@ import time
 from pathlib import Path
 from typing import IO
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from .batch import Job, Outcome, Workers, checked_entries, lost, render, workers
 from .binding import run_catalogue
 from .cache import BuildCache, inputs_key, setup_key
 from .errors import FicheProblem
-from .model import Niveaux
+from .model import Niveaux, Texts
 from .options import PAGE_BUDGET, RenderOptions
 from .paths import shown
 from .report import Counts, Report, reporter, summary, tally
-from .textcheck import bad_character, too_long
 from .write import remove_leftovers
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
@@ -131,8 +130,12 @@ def _positive(text: str) -> int:
 
 def _niveau(text: str) -> str:
     """`bac+2`, `Bac + 2`, `cap`… as the model spells it, or a usage error."""
+    return _as_in_a_fiche(Niveaux, text)
+
+
+def _as_in_a_fiche(adapter: TypeAdapter, text: str) -> str:
     try:
-        return Niveaux.validate_python(text)
+        return adapter.validate_python(text)
     except ValidationError as exc:
         raise argparse.ArgumentTypeError(exc.errors()[0]["msg"]) from None
 
@@ -215,14 +218,16 @@ def prepare_output(out: Path) -> None:
 
 
 def check_catalogue(target: Path, title: str) -> None:
+    """A .pdf file to write, and a cover title that passes the checks of any one-line
+    text of a fiche."""
     if target.suffix.lower() != ".pdf" or target.is_dir():
         raise UsageError(f"{target} : le catalogue doit être un fichier .pdf")
-    if (
-        problem := bad_character(title)
-        or too_long(title, 120)
-        or ("le titre est vide" if not title.strip() else None)
-    ):
-        raise UsageError(f"--titre : {problem}")
+    if not title.strip():
+        raise UsageError("--titre : le titre est vide")
+    try:
+        _as_in_a_fiche(Texts, title)
+    except argparse.ArgumentTypeError as exc:
+        raise UsageError(f"--titre : {exc}") from None
 
 
 def run(files: list[Path], args: argparse.Namespace, report: Report) -> int:

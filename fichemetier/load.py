@@ -49,11 +49,15 @@ class LoadedFiche:
         return str(self.path)
 
     def line_of(self, loc: Loc) -> int:
-        """Line of the deepest part of `loc` that exists in the file (1 if none)."""
-        for end in range(len(loc), 0, -1):
-            if loc[:end] in self.lines:
-                return self.lines[loc[:end]]
-        return 1
+        return line_of(self.lines, loc)
+
+
+def line_of(lines: dict[Loc, int], loc: Loc) -> int:
+    """Line of the deepest part of `loc` that exists in the file (1 if none)."""
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return 1
 
 
 def load_fiche(path: Path) -> LoadedFiche:

@@ -127,8 +127,9 @@ Text = Annotated[str, Field(min_length=1), _printable(MAX_LINE), AfterValidator(
 Prose = Annotated[str, Field(min_length=1), _printable(MAX_PROSE), AfterValidator(_prose)]
 Url = Annotated[str, Field(min_length=1), AfterValidator(_url)]
 Niveau = Annotated[str, BeforeValidator(_niveau)]
-#: The same check for the command line (`--niveau bac+2`).
+#: The same checks for the command line (`--niveau bac+2`, `--titre …`).
 Niveaux = TypeAdapter(Niveau)
+Texts = TypeAdapter(Text)
 
 
 class Base(BaseModel):
