@@ -24,7 +24,7 @@ from .binding import run_catalogue
 from .cache import BuildCache, inputs_key, setup_key
 from .errors import FicheProblem
 from .model import Niveaux, Texts
-from .options import PAGE_BUDGET, RenderOptions
+from .options import FORMATS, RenderOptions
 from .paths import shown
 from .report import Counts, Report, reporter, summary, tally
 from .write import remove_leftovers
@@ -73,10 +73,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--format",
-        choices=sorted(PAGE_BUDGET),
+        choices=sorted(FORMATS),
         default="a4",
         type=str.lower,
-        help="a4 (par défaut, 2 pages au plus) ou a5 (dépliant, 4 pages au plus)",
+        help=" ; ".join(f"{page.name} : {page.description}" for page in FORMATS.values()),
     )
     parser.add_argument(
         "--print",

@@ -1,21 +1,45 @@
 """What a run asks of every PDF, beyond the fiche itself: format, print-shop output, archive.
 
 Kept apart from `render` so the command line and the build cache can use it without
-importing WeasyPrint; every field is part of the cache key.
+importing WeasyPrint; every field of `RenderOptions` is part of the cache key. Page
+formats are data: adding one is one `PageFormat` here and its stylesheet.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-#: Page budget per format: A4 is one sheet printed on both sides (a CIO hand-out); A5 is
-#: one A4 sheet folded in two, four A5 pages (the career-fair leaflet).
-PAGE_BUDGET = {"a4": 2, "a5": 4}
+
+@dataclass(frozen=True)
+class PageFormat:
+    """A page format: its trimmed size, its page budget, what it adds to the base sheets."""
+
+    name: str
+    width_mm: float
+    height_mm: float
+    #: Most pages a fiche may take: A4 is one sheet printed on both sides (a CIO
+    #: hand-out); A5 is one A4 sheet folded in two, four pages (the career-fair leaflet).
+    page_budget: int
+    #: Stylesheets added after the base ones: page size, margins, type scale.
+    stylesheets: tuple[str, ...]
+    #: Width of the salary scale, drawn in SVG (millimetres): the text column's measure.
+    echelle_mm: float
+    #: How `--help` describes it.
+    description: str
+
+
+FORMATS = {
+    page.name: page
+    for page in (
+        PageFormat("a4", 210, 297, 2, (), 150, "A4, 2 pages au plus (par défaut)"),
+        PageFormat("a5", 148, 210, 4, ("a5.css",), 106, "A5 (dépliant), 4 pages au plus"),
+    )
+}
 
 
 @dataclass(frozen=True)
 class RenderOptions:
-    #: "a4" (default) or "a5": page size, margins and type scale (styles/a5.css).
+    #: A name of FORMATS: page size, margins, type scale, page budget.
     format: str = "a4"
     #: Print-shop output: 3 mm bleed on every side, crop marks, TrimBox and BleedBox.
     print: bool = False
@@ -23,12 +47,16 @@ class RenderOptions:
     pdfa: bool = False
 
     def __post_init__(self) -> None:
-        if self.format not in PAGE_BUDGET:
+        if self.format not in FORMATS:
             raise ValueError(f"format inconnu : {self.format}")
 
     @property
+    def page(self) -> PageFormat:
+        return FORMATS[self.format]
+
+    @property
     def page_budget(self) -> int:
-        return PAGE_BUDGET[self.format]
+        return self.page.page_budget
 
     def key(self) -> dict[str, object]:
         return asdict(self)

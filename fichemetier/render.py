@@ -22,6 +22,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import __version__
 from .catalogue import Entry, niveaux_of
+from .echelle import echelle
 from .finishing import PT_PER_PX, QRPlacement, finish
 from .markup import inline_html, links, paragraphs, qr_links, url_html
 from .model import Fiche
@@ -31,12 +32,9 @@ from .qrcodes import QUIET, qr_box, qr_runs, short_url
 from .typography import euros, french, niveau_label
 
 STYLESHEETS = ("theme.css", "fonts.css", "fiche.css")
-#: Added after the base sheets: the format's page and type scale, the print-shop bleed.
-FORMAT_SHEETS = {"a4": (), "a5": ("a5.css",)}
+#: Added after the base sheets and the format's own (options.FORMATS): the print-shop bleed.
 PRINT_SHEETS = ("impression.css",)
 CATALOGUE_SHEETS = ("catalogue.css",)
-#: What the templates need to know of the format: widths drawn in SVG (millimetres).
-PAGE_GEOMETRY = {"a4": {"echelle_mm": 150}, "a5": {"echelle_mm": 106}}
 #: Tagged PDF/UA-1 by default, for screen readers. For archives, PDF/A-2u: part 2 is the
 #: one archives accept most widely and needs nothing PDF 2.0; level "u" (text mapped to
 #: Unicode) is what WeasyPrint guarantees, while level "a" would claim a complete logical
@@ -98,6 +96,7 @@ class Renderer:
             qr=qr_box,
             court=short_url,
             niveaux=niveaux_of,
+            echelle=echelle,
         )
         self.template = self.env.get_template("fiche.html.j2")
         self.theme = theme_colours()
@@ -106,7 +105,7 @@ class Renderer:
 
     def stylesheets(self, options: RenderOptions, catalogue: bool = False) -> list[CSS]:
         """The parsed sheets for these options, each parsed once per process."""
-        names = STYLESHEETS + FORMAT_SHEETS[options.format]
+        names = STYLESHEETS + options.page.stylesheets
         names += PRINT_SHEETS if options.print else ()
         names += CATALOGUE_SHEETS if catalogue else ()
         return [self._sheet(name) for name in names]
@@ -125,7 +124,7 @@ class Renderer:
         return self.template.render(
             fiche=fiche,
             theme=self.theme,
-            page=PAGE_GEOMETRY[options.format],
+            page=options.page,
             generator=f"fichemetier {__version__}",
         )
 
@@ -144,7 +143,7 @@ class Renderer:
             rubrique=entries[0].fiche.rubrique if entries else "Dans mon job",
             filtre=filtre,
             theme=self.theme,
-            page=PAGE_GEOMETRY[options.format],
+            page=options.page,
             generator=f"fichemetier {__version__}",
         )
         folders = list(dict.fromkeys(entry.source.parent for entry in entries))

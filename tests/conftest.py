@@ -27,6 +27,11 @@ def pytest_addoption(parser):
         metavar="N",
         help="run each fuzz test on N random examples (default: a small fixed set, for CI)",
     )
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from the templates (review the result with git diff)",
+    )
 
 
 def pytest_configure(config):

@@ -8,7 +8,7 @@ import pikepdf
 import pypdfium2
 import pytest
 
-from fichemetier.options import PAGE_BUDGET, RenderOptions
+from fichemetier.options import FORMATS, RenderOptions
 from fichemetier.render import theme_colours
 
 from .conftest import SEED_YAML
@@ -59,10 +59,10 @@ def test_page_size_and_boxes(rendered, format, bleed):
             assert y1 - trim[3] == pytest.approx(inset, abs=0.1)
 
 
-@pytest.mark.parametrize("format", sorted(PAGE_BUDGET))
+@pytest.mark.parametrize("format", sorted(FORMATS))
 def test_the_seed_fits_the_page_budget(rendered, format):
     with pikepdf.open(io.BytesIO(rendered(format, False))) as pdf:
-        assert 1 <= len(pdf.pages) <= PAGE_BUDGET[format]
+        assert 1 <= len(pdf.pages) <= FORMATS[format].page_budget
 
 
 def first_page_pixels(data: bytes, dpi: int = 150):
@@ -79,7 +79,7 @@ def close(a: tuple[int, int, int], b: str) -> bool:
     return all(abs(x - y) <= 6 for x, y in zip(a, b_rgb, strict=True))
 
 
-@pytest.mark.parametrize("format", sorted(PAGE_BUDGET))
+@pytest.mark.parametrize("format", sorted(FORMATS))
 def test_the_header_band_runs_into_the_bleed(rendered, format):
     band = theme_colours()["bandeau"]
     image = first_page_pixels(rendered(format, True))
