@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .build import located
 from .errors import FicheError, FicheProblem
-from .load import Loc, line_of, load_fiche
-from .model import Fiche, field_path, validate
+from .load import Loc, load_fiche
+from .model import Fiche, validate
 from .options import RenderOptions
 from .write import write_atomic
 
@@ -213,13 +214,6 @@ def checked_entries(
         problems.extend(checked.problems)
         if checked.fiche is not None:
             yield checked
-
-
-def located(source: Path, lines: dict[Loc, int], finding) -> FicheProblem:
-    """A preflight finding (`preflight.Finding`) as a problem with the fiche's line."""
-    line = line_of(lines, finding.loc) if finding.loc else None
-    field = field_path(finding.loc) if finding.loc else None
-    return FicheProblem(str(source), line, field, finding.message, finding.warning)
 
 
 def _failed(job: Job, message: str, started: float) -> Outcome:
