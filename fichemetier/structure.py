@@ -127,9 +127,7 @@ def _artifacts(tree: Tree, keys: set[Key]) -> None:
         mcids = {mcid for p, mcid in keys if p == page_index}
         operations = []
         for operands, operator in pikepdf.parse_content_stream(page):
-            if operator == pikepdf.Operator("BDC") and isinstance(
-                operands[1], pikepdf.Dictionary
-            ):
+            if operator == pikepdf.Operator("BDC") and isinstance(operands[1], pikepdf.Dictionary):
                 mcid = operands[1].get("/MCID")
                 if mcid is not None and int(mcid) in mcids:
                     operands, operator = [pikepdf.Name.Artifact], pikepdf.Operator("BMC")
@@ -238,9 +236,7 @@ def _drop_inner_annotations(tree: Tree, link) -> None:
             inner.append(objr)
     for objr in inner:
         page = tree.pdf.get_object(objr.Pg.objgen)
-        page.Annots = pikepdf.Array(
-            [a for a in page.Annots if a.objgen != objr.Obj.objgen]
-        )
+        page.Annots = pikepdf.Array([a for a in page.Annots if a.objgen != objr.Obj.objgen])
         tree.parents.pop(int(objr.Obj.StructParent), None)
         _without(link, [objr])
 
@@ -262,7 +258,9 @@ def _lists(tree: Tree) -> None:
         if allowed is None:
             continue
         kids = _kids(element)
-        strays = [k for k in kids if not (isinstance(k, pikepdf.Dictionary) and k.get("/S") in allowed)]
+        strays = [
+            k for k in kids if not (isinstance(k, pikepdf.Dictionary) and k.get("/S") in allowed)
+        ]
         if not strays:
             continue
         if element.S == "/LI":
@@ -280,7 +278,9 @@ def _into_body(tree: Tree, item, strays: list, holder=None) -> None:
     """Move `strays` (kids of `holder`, by default of `item`) into the item's LBody, at
     the end if they come after it, else at its start; make the LBody if there is none."""
     holder = item if holder is None else holder
-    bodies = [k for k in _kids(item) if isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/LBody"]
+    bodies = [
+        k for k in _kids(item) if isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/LBody"
+    ]
     if bodies:
         body = bodies[0]
     else:
@@ -327,7 +327,7 @@ PDFUA_SCHEMA = """\
       <pdfaProperty:name>part</pdfaProperty:name>
       <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
       <pdfaProperty:category>internal</pdfaProperty:category>
-      <pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
+      <pdfaProperty:description>Part of ISO 14289 followed</pdfaProperty:description>
     </rdf:li></rdf:Seq></pdfaSchema:property>
   </rdf:li></rdf:Bag></pdfaExtension:schemas>
 </rdf:Description>"""
