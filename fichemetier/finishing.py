@@ -7,6 +7,8 @@
 - Crop marks for the print shop. WeasyPrint's own `marks: crop` are painted with the page
   background, so the colour that runs into the bleed (the header band) covers them; these
   are drawn last, black on a white halo, so that they show on any colour.
+- The structure tree repaired for PDF/UA-1 and screen readers (`structure.repair`), and a
+  PDF/A file declared PDF/UA-1 too: always, so every PDF goes through this pass.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from dataclasses import dataclass
 import pikepdf
 
 from .qrcodes import QUIET, qr_runs
+from .structure import declare_pdfua, repair
+from .tagging import ReadingNotes
 
 PT_PER_PX = 0.75  # WeasyPrint's CSS pixels to PDF points
 #: Crop marks: gap between the trim corner and its marks, halo and stroke (points).
@@ -36,11 +40,23 @@ class QRPlacement:
     url: str
 
 
-def finish(pdf: bytes, codes: list[QRPlacement], colour: str, crop_marks: bool = False) -> bytes:
-    """The same PDF with its QR codes drawn, and crop marks if asked."""
-    if not codes and not crop_marks:
-        return pdf
+@dataclass
+class Finishing:
+    """What the finishing pass does to one PDF, besides its QR codes."""
+
+    crop_marks: bool = False
+    pdfa: bool = False
+    notes: ReadingNotes | None = None
+    link_texts: dict[str, str] | None = None
+
+
+def finish(pdf: bytes, codes: list[QRPlacement], colour: str, how: Finishing) -> bytes:
+    """The same PDF with its tags repaired, its QR codes drawn, and crop marks if asked."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
+        repair(document, how.notes or ReadingNotes(), how.link_texts or {})
+        if how.pdfa:
+            declare_pdfua(document)
+        crop_marks = how.crop_marks
         for index, page in enumerate(document.pages):
             drawing = b"".join(_qr(code, colour) for code in codes if code.page == index)
             if crop_marks:

@@ -49,6 +49,55 @@ def struct_nodes(pdf: pikepdf.Pdf) -> Iterator[Node]:
         yield from walk(kid, 0)
 
 
+def marked_texts(path: Path) -> dict[tuple[int, int], str]:
+    """(page index, MCID) → the text drawn in that marked content (needs pdfplumber, in
+    the test extras: it maps each glyph back to Unicode and to its MCID)."""
+    import pdfplumber
+
+    texts: dict[tuple[int, int], str] = {}
+    with pdfplumber.open(path) as document:
+        for index, page in enumerate(document.pages):
+            for char in page.chars:
+                if char.get("mcid") is not None:
+                    key = (index, char["mcid"])
+                    texts[key] = texts.get(key, "") + char["text"]
+    return texts
+
+
+def read_aloud(path: Path, tags: tuple[str, ...] = ("P", "H1", "H2", "H3", "LBody", "Link")):
+    """(tag, text) of each element of these tags, in reading order, as a screen reader
+    gets it from the structure tree: an element's ActualText stands for its content."""
+    texts = marked_texts(path)
+    found: list[tuple[str, str]] = []
+    with pikepdf.open(path) as pdf:
+        pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
+
+        def text(element: pikepdf.Object, page: int | None) -> str:
+            if "/ActualText" in element:
+                return str(element.ActualText)
+            if "/Pg" in element:
+                page = pages.get(element.Pg.objgen, page)
+            kids = element.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
+            parts = []
+            for kid in kids:
+                if isinstance(kid, int):
+                    parts.append(texts.get((page, kid), ""))
+                elif kid.get("/Type") == "/MCR":
+                    parts.append(texts.get((pages[kid.Pg.objgen], int(kid.MCID)), ""))
+                elif "/S" in kid:
+                    parts.append(text(kid, page))
+            whole = "".join(parts)
+            if str(element.S)[1:] in tags:
+                found.append((str(element.S)[1:], whole))
+            return whole
+
+        root = pdf.Root.StructTreeRoot
+        for kid in root.K if isinstance(root.K, pikepdf.Array) else [root.K]:
+            text(kid, None)
+    return found
+
+
 def link_annotations(pdf: pikepdf.Pdf) -> list[pikepdf.Object]:
     return [
         annot

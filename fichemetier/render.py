@@ -23,12 +23,13 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from . import __version__
 from .catalogue import Entry, niveaux_of
 from .echelle import echelle
-from .finishing import PT_PER_PX, QRPlacement, finish
+from .finishing import PT_PER_PX, Finishing, QRPlacement, finish
 from .markup import inline_html, links, paragraphs, qr_links, url_html
 from .model import Fiche
 from .options import RenderOptions
 from .paths import STYLES, TEMPLATES
 from .qrcodes import QUIET, qr_box, qr_runs, short_url
+from .tagging import install, reading_notes
 from .typography import euros, french, niveau_label
 
 STYLESHEETS = ("theme.css", "fonts.css", "fiche.css")
@@ -47,6 +48,9 @@ SLOW_PATH_WARNING = (
     "attention : la bibliothèque libharfbuzz-subset0 manque, le rendu est environ 3 fois "
     "plus lent ; lancez ./setup.sh (ou apt-get install libharfbuzz-subset0)"
 )
+
+
+install()  # the layout's notes for the tags (tagging.py)
 
 
 class LocalOnlyFetcher(URLFetcher):
@@ -141,6 +145,7 @@ class Renderer:
             entries=entries,
             titre=titre,
             rubrique=entries[0].fiche.rubrique if entries else "Dans mon job",
+            editeur=publisher(entries),
             filtre=filtre,
             theme=self.theme,
             page=options.page,
@@ -166,7 +171,13 @@ class Renderer:
 
     def write(self, document: Document, options: RenderOptions) -> bytes:
         pdf = document.write_pdf(pdf_tags=True, pdf_variant=VARIANTS[options.pdfa])
-        return finish(pdf, qr_placements(document), self.theme["texte"], options.print)
+        how = Finishing(
+            crop_marks=options.print,
+            pdfa=options.pdfa,
+            notes=reading_notes(document),
+            link_texts=internal_link_texts(document),
+        )
+        return finish(pdf, qr_placements(document), self.theme["texte"], how)
 
     def pdf(self, fiche: Fiche, folder: Path, options: RenderOptions | None = None) -> bytes:
         """Layout and PDF in one go."""
@@ -190,6 +201,33 @@ def qr_placements(document: Document) -> list[QRPlacement]:
                 modules = qr_runs(url)[0] + 2 * QUIET
                 found.append(QRPlacement(index, x, y, box.width * PT_PER_PX / modules, url))
     return found
+
+
+def internal_link_texts(document: Document) -> dict[str, str]:
+    """What an internal link (the catalogue's contents) says, for its annotation:
+    its text and the page it leads to, "Développeur back end, page 3"."""
+    from .preflight import placed_boxes
+
+    pages: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, index + 1)
+    texts = {}
+    for page in document.pages:
+        for box, _, _, _ in placed_boxes(page):
+            element = getattr(box, "element", None)
+            href = element.get("href", "") if element is not None else ""
+            if getattr(box, "element_tag", "") == "a" and href[1:] in pages:
+                text = " ".join("".join(element.itertext()).split())
+                texts[href[1:]] = f"{text} {pages[href[1:]]}"
+    return texts
+
+
+def publisher(entries: list[Entry]) -> str:
+    """The catalogue's author: the publishers its fiches name ("Onisep"), else their
+    rubric, as a single fiche's PDF has."""
+    editeurs = sorted({entry.fiche.editeur for entry in entries if entry.fiche.editeur})
+    return ", ".join(editeurs) or (entries[0].fiche.rubrique if entries else "Dans mon job")
 
 
 def elided_de(name: str) -> str:

@@ -9,7 +9,13 @@ import pytest
 from pypdf import PdfReader
 
 from fichemetier.cli import main
-from fichemetier.inspect_pdf import fonts, link_annotations, struct_nodes, xmp_identification
+from fichemetier.inspect_pdf import (
+    fonts,
+    link_annotations,
+    read_aloud,
+    struct_nodes,
+    xmp_identification,
+)
 from fichemetier.render import theme_colours
 
 from .conftest import ROOT, SEED_YAML
@@ -111,12 +117,57 @@ def test_fonts_map_back_to_unicode_and_text_comes_out_intact(seed, seed_pdf):
     assert "\u202f!" in text and "\u00a0:" in text  # no-break spaces survive a copy
 
 
+def test_tagged_text_reads_as_printed(seed_pdf):
+    """Read from the structure tree: a space where a line broke at a space, a word cut by
+    hyphenation whole (the printed hyphen is not read), as text search and copy need."""
+    paragraphs = [text for tag, text in read_aloud(seed_pdf) if tag == "P"]
+    sentence = (
+        "Agissant dans les coulisses d’un site web, d’une application mobile ou d’un "
+        "logiciel informatique, le développeur back end est une sorte d’architecte doublé "
+        "d’un mécanicien."
+    )
+    assert any(sentence in text for text in paragraphs), paragraphs[3]
+    assert any(
+        "il se tient au courant des dernières évolutions techniques et" in t for t in paragraphs
+    )
+    assert not any("\u2010" in text for text in paragraphs)  # no hyphen of the layout's
+
+
+def test_a_link_broken_over_two_lines_is_one_link(seed_pdf):
+    links = [text for tag, text in read_aloud(seed_pdf, ("Link",)) if tag == "Link"]
+    assert links.count("Sorbonne université") == 1
+    assert "té" not in links and not any(text.endswith("\u2010") for text in links)
+
+
+def test_catalogue_contents_one_link_per_entry_read_with_its_page(tmp_path, monkeypatch):
+    """A contents entry is one link that reads "Développeur back end, page 3" (its
+    annotation says the same); the leader dots are artifacts, not read."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(SEED_YAML, tmp_path)
+    assert main([SEED_YAML.name, "--catalogue", "catalogue.pdf", "--jobs", "1", "-q"]) == 0
+    links = [text for tag, text in read_aloud(tmp_path / "catalogue.pdf", ("Link",))]
+    assert links[0] == "Développeur back end, page 3"
+    assert not any("." in text for text in links[:1])
+    with pikepdf.open(tmp_path / "catalogue.pdf") as pdf:
+        internal = [a for a in link_annotations(pdf) if "/Dest" in a]
+        assert [str(a.Contents) for a in internal] == ["Développeur back end, page 3"]
+        [entry] = [
+            n for n in struct_nodes(pdf) if n.tag == "Link" and n.annotations[0].get("/Dest")
+        ]
+        assert len(entry.annotations) == 1
+        assert pdf.docinfo.Author == "Onisep"  # the publisher, not the rubric
+
+
 def test_pdfa_option(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     shutil.copy(SEED_YAML, tmp_path)
     assert main([SEED_YAML.name, "--pdfa", "--jobs", "1", "-q"]) == 0
     with pikepdf.open(tmp_path / "output" / SEED_YAML.with_suffix(".pdf").name) as pdf:
-        assert xmp_identification(pdf) == {"pdfaid:part": "2", "pdfaid:conformance": "U"}
+        assert xmp_identification(pdf) == {
+            "pdfuaid:part": "1",  # PDF/A-2u and PDF/UA-1 in one file
+            "pdfaid:part": "2",
+            "pdfaid:conformance": "U",
+        }
         [intent] = pdf.Root.OutputIntents
         assert intent.S == "/GTS_PDFA1" and "/DestOutputProfile" in intent
         assert pdf.Root.MarkInfo.Marked and pdf.Root.Lang == "fr"  # still tagged
