@@ -13,7 +13,6 @@ from pathlib import Path
 
 from .errors import FicheError, FicheProblem
 from .model import NIVEAUX, Texts
-from .paths import shown
 
 #: The guide at the top of the file. Optional fields are shown commented out: remove the
 #: « # » of a line (and keep its indentation) to use it.
@@ -105,7 +104,7 @@ def write_starter(metier: str, folder: Path) -> Path:
     path = folder / f"{name}.yaml"
     try:  # "x": created here or not at all, even if another one appears meanwhile
         with path.open("x", encoding="utf-8") as handle:
-            handle.write(starter_text(metier, shown(path)))
+            handle.write(starter_text(metier, Path(path.parent.name, path.name)))
     except FileExistsError:
         raise FicheError([FicheProblem(str(path), None, None, _EXISTS)]) from None
     except OSError as exc:

@@ -10,6 +10,7 @@ open in the browser cannot drive it. Every answer forbids scripts from elsewhere
 from __future__ import annotations
 
 import secrets
+from urllib.parse import parse_qs
 
 from starlette.datastructures import URL, Headers
 from starlette.responses import PlainTextResponse, RedirectResponse
@@ -24,7 +25,7 @@ HEADERS = [
         b"object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     ),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),  # no-referrer would make a form's Origin "null"
     (b"x-frame-options", b"DENY"),
 ]
 
@@ -62,7 +63,7 @@ class Guard:
             return _text(400, "Adresse refusée : ouvrez le studio par http://127.0.0.1")
         if self.token is not None:
             url = URL(scope=scope)
-            given = url.query_params.get("jeton")
+            given = parse_qs(url.query).get("jeton", [""])[0]
             if given and secrets.compare_digest(given, self.token):
                 response = RedirectResponse(str(url.remove_query_params("jeton")), 303)
                 response.set_cookie(COOKIE, self.token, httponly=True, samesite="strict")

@@ -9,6 +9,7 @@
   let timer = null;
   let running = false;
   let again = false;
+  let changed = false; // a draft is kept only once the user has changed something
 
   function focusOn(id) {
     const el = document.getElementById("champ-" + id) || document.getElementById(id);
@@ -18,6 +19,7 @@
   }
 
   function schedule() {
+    changed = true;
     clearTimeout(timer);
     timer = setTimeout(check, 700);
   }
@@ -100,7 +102,9 @@
     if (running) { again = true; return; }
     running = true;
     try {
-      const response = await fetch(base + "/verifier", { method: "POST", body: new FormData(form) });
+      const body = new FormData(form);
+      if (changed) body.set("_brouillon", "1");
+      const response = await fetch(base + "/verifier", { method: "POST", body });
       if (response.ok) {
         const result = await response.json();
         showProblems(result.problems);
@@ -124,6 +128,7 @@
     const result = await response.json();
     document.getElementById("champs").innerHTML = result.html;
     focusOn(result.focus);
+    changed = true;
     check();
   });
 
@@ -167,6 +172,7 @@
     const img = document.getElementById("photo-" + input.dataset.photoFor.slice(6));
     img.src = "/fichier/" + encodeURIComponent(result.photo) + "?t=" + Date.now();
     img.hidden = false;
+    changed = true;
     check();
   });
 
