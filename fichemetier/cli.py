@@ -109,6 +109,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="PDF/A-2u pour l'archivage (au lieu de PDF/UA-1 ; balisé dans les deux cas)",
     )
     parser.add_argument(
+        "--schema",
+        action="store_true",
+        help="affiche le schéma JSON d'une fiche (pour les éditeurs)",
+    )
+    parser.add_argument(
+        "--nouvelle",
+        metavar="MÉTIER",
+        help="écrit une fiche à remplir, fiches/<métier>.yaml (ou dans le dossier donné)",
+    )
+    parser.add_argument(
         "--quiet", "-q", action="store_true", help="n'affiche que les erreurs et le bilan"
     )
     return parser.parse_args(argv)
@@ -142,6 +152,8 @@ def _as_in_a_fiche(adapter: TypeAdapter, text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.schema or args.nouvelle is not None:
+        return _schema_or_starter(args)
     try:
         files = collect(args.paths or [Path("fiches")])
         if args.catalogue is None and (args.niveau or args.titre != DEFAULT_TITLE):
@@ -167,6 +179,24 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, previous)
         if lock is not None:
             lock.close()
+
+
+def _schema_or_starter(args: argparse.Namespace) -> int:
+    """`--schema` and `--nouvelle`: help for people who write fiches in a text editor."""
+    from .errors import FicheError
+    from .schema import schema_text
+    from .starter import write_starter
+
+    if args.schema:
+        sys.stdout.write(schema_text())
+        return EXIT_OK
+    try:
+        path = write_starter(args.nouvelle, args.paths[0] if args.paths else Path("fiches"))
+    except FicheError as exc:
+        print(f"generate.py: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{shown(path)} : fiche à remplir écrite (vérifiez-la avec --check)")
+    return EXIT_OK
 
 
 class Terminated(KeyboardInterrupt):

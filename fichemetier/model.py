@@ -139,10 +139,21 @@ class Base(BaseModel):
 
 
 class Temoignage(Base):
-    citation: Prose
-    auteur: Text
-    photo: Path | None = None
-    description_photo: Text | None = None  # read aloud instead of the photo
+    citation: Prose = Field(
+        title="Citation",
+        description="Ce que dit la personne de son métier, en une ou deux phrases, sans « ».",
+    )
+    auteur: Text = Field(title="Auteur", description="Le prénom de la personne citée.")
+    photo: Path | None = Field(
+        None,
+        title="Photo",
+        description="Un fichier .jpg ou .png placé dans le dossier de la fiche.",
+    )
+    description_photo: Text | None = Field(  # read aloud instead of the photo
+        None,
+        title="Description de la photo",
+        description="Ce que montre la photo, lu à voix haute aux personnes aveugles.",
+    )
 
     @field_validator("citation")
     @classmethod
@@ -192,9 +203,23 @@ def _check_image(path: Path, written: Path) -> None:
 
 
 class Remuneration(Base):
-    texte: Prose
-    debutant: int | None = Field(default=None, gt=0, le=100_000, strict=True)
-    experimente: int | None = Field(default=None, gt=0, le=100_000, strict=True)
+    texte: Prose = Field(title="Texte", description="Les salaires, en une ou deux phrases.")
+    debutant: int | None = Field(
+        default=None,
+        gt=0,
+        le=100_000,
+        strict=True,
+        title="Salaire débutant",
+        description="En € brut mensuel, sans espace (ex. 2000) : dessine l'échelle des salaires.",
+    )
+    experimente: int | None = Field(
+        default=None,
+        gt=0,
+        le=100_000,
+        strict=True,
+        title="Salaire expérimenté",
+        description="En € brut mensuel, à indiquer avec le salaire débutant.",
+    )
 
     @model_validator(mode="after")
     def _scale(self) -> Remuneration:
@@ -208,33 +233,79 @@ class Remuneration(Base):
 
 
 class Etablissement(Base):
-    nom: Prose
-    details: Prose | None = None
-    cout: Prose | None = None
-    lien: Url | None = None
+    nom: Prose = Field(title="Nom", description="L'établissement, par exemple « l'IUT de Lyon ».")
+    details: Prose | None = Field(
+        None, title="Détails", description="Admission, apprentissage… (facultatif)."
+    )
+    cout: Prose | None = Field(None, title="Coût", description="Frais de scolarité (facultatif).")
+    lien: Url | None = Field(
+        None, title="Lien", description="Adresse web (https://…), imprimée en QR code."
+    )
 
 
 class Formation(Base):
-    texte: Prose
-    etablissements: list[Etablissement] = Field([], max_length=MAX_ITEMS)
-    liens: list[Url] = Field([], max_length=MAX_ITEMS)
+    texte: Prose = Field(title="Formation", description="Le diplôme et ce qu'il faut savoir.")
+    etablissements: list[Etablissement] = Field(
+        [],
+        max_length=MAX_ITEMS,
+        title="Établissements",
+        description="Où suivre cette formation (facultatif).",
+    )
+    liens: list[Url] = Field(
+        [],
+        max_length=MAX_ITEMS,
+        title="Liens",
+        description="Adresses web (https://…), imprimées en QR codes.",
+    )
 
 
 class GroupeFormations(Base):
-    niveau: Niveau | None = None
-    formations: list[Formation] = Field(min_length=1, max_length=MAX_ITEMS)
+    niveau: Niveau | None = Field(
+        None,
+        title="Niveau",
+        description="CAP, bac, bac + 1 … bac + 6 ou bac + 8 (facultatif).",
+    )
+    formations: list[Formation] = Field(
+        min_length=1,
+        max_length=MAX_ITEMS,
+        title="Formations",
+        description="Au moins une formation de ce niveau.",
+    )
 
 
 class Fiche(Base):
-    rubrique: Text = "Dans mon job"
-    metier: Text
-    temoignage: Temoignage | None = None
-    le_metier: Prose
-    remuneration: Remuneration | None = None
-    formations_publiques: list[GroupeFormations] = Field([], max_length=MAX_ITEMS)
-    formations_privees: list[GroupeFormations] = Field([], max_length=MAX_ITEMS)
-    partenaire: Text | None = None  # plain text: the footer line of every page
-    editeur: Text | None = None
+    rubrique: Text = Field(
+        "Dans mon job", title="Rubrique", description="Le bandeau en haut de la fiche."
+    )
+    metier: Text = Field(title="Métier", description="Le nom du métier, le titre de la fiche.")
+    temoignage: Temoignage | None = Field(
+        None, title="Témoignage", description="Une personne du métier en parle (facultatif)."
+    )
+    le_metier: Prose = Field(
+        title="Le métier",
+        description="Ce que fait la personne, en quelques paragraphes séparés d'une ligne vide.",
+    )
+    remuneration: Remuneration | None = Field(
+        None, title="Rémunération", description="Les salaires (facultatif)."
+    )
+    formations_publiques: list[GroupeFormations] = Field(
+        [],
+        max_length=MAX_ITEMS,
+        title="Formations publiques",
+        description="Les formations, regroupées par niveau.",
+    )
+    formations_privees: list[GroupeFormations] = Field(
+        [],
+        max_length=MAX_ITEMS,
+        title="Formations privées",
+        description="Les écoles privées, regroupées par niveau.",
+    )
+    partenaire: Text | None = Field(  # plain text: the footer line of every page
+        None, title="Partenaire", description="La ligne en bas de chaque page (facultatif)."
+    )
+    editeur: Text | None = Field(
+        None, title="Éditeur", description="Qui publie la fiche, par exemple l'Onisep."
+    )
 
 
 def validate(loaded: LoadedFiche) -> Fiche:
