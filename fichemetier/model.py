@@ -179,16 +179,14 @@ class Temoignage(Base):
 
 
 def _check_image(path: Path, written: Path) -> None:
-    """A photo WeasyPrint cannot read would silently become its alternative text."""
-    from PIL import Image, UnidentifiedImageError
+    """A photo WeasyPrint cannot read would silently become its alternative text, and a
+    truncated one a grey box: photos.check decodes it once, strictly (and bounded)."""
+    from .photos import PhotoError, check
 
     try:
-        with Image.open(path) as image:
-            image.verify()
-    except (OSError, UnidentifiedImageError, SyntaxError, ValueError):
-        raise PydanticCustomError(
-            "photo", "« {name} » n'est pas une image lisible (JPEG ou PNG)", {"name": str(written)}
-        ) from None
+        check(path, str(written))
+    except PhotoError as exc:
+        raise PydanticCustomError("photo", "{message}", {"message": str(exc)}) from None
 
 
 class Remuneration(Base):
