@@ -76,9 +76,16 @@ class LocalOnlyFetcher(URLFetcher):
                 data, kind = printable(path)
             except (PhotoError, OSError) as exc:
                 raise ValueError(f"photo illisible : {path} ({exc})") from None
-            return URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind})
+            return _DecodedPhoto(path.as_uri(), data, {"Content-Type": kind})
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind})
+
+
+class _DecodedPhoto(URLFetcherResponse):
+    """Bytes made by photos.printable: with no `path`, WeasyPrint embeds these bytes
+    instead of reading the original file again from the disk (it does for `file:` URLs)."""
+
+    path = None
 
 
 class Renderer:
