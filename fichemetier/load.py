@@ -25,10 +25,20 @@ from .textcheck import character_problem, code_point
 
 Loc = tuple[str | int, ...]
 
-#: A fiche is a few KB; these bounds stop a wrong file or a YAML alias bomb ("billion
-#: laughs": aliases that expand exponentially) before they eat the memory.
+#: A fiche is a few KB (the seed: 114 lines, 6.6 KB); these bounds stop a wrong file or a
+#: YAML alias bomb ("billion laughs": aliases that expand exponentially, or one long text
+#: repeated by aliases) before they eat the time or the memory.
 MAX_BYTES = 2_000_000
 MAX_VALUES = 50_000
+#: Characters of all texts together, aliases expanded (a fiche prints two pages: ~10 000).
+MAX_CHARS = 300_000
+#: Lines plus `,` `[` `{` (what makes YAML values): counted before parsing, because
+#: ruamel.yaml needs about 60 µs per value (measured: a 2 MB flat list took 30 to 70 s
+#: and 1.1 GB). 20 000 of them parse in about a second.
+MAX_TOKENS = 20_000
+#: Nesting of YAML lists and mappings: a fiche has 5 levels; ruamel.yaml recurses once or
+#: twice per level and Python stops at 1 000 frames.
+MAX_DEPTH = 50
 
 
 class _TooBig(Exception):
@@ -69,6 +79,7 @@ def load_fiche(path: Path) -> LoadedFiche:
         raise _error(
             name, 1, "le fichier est vide : copiez un modèle depuis fiches/ pour commencer"
         )
+    _prescan(name, text)
     document = _parse(name, text)
     if not isinstance(document, CommentedMap):
         raise _error(
@@ -78,14 +89,9 @@ def load_fiche(path: Path) -> LoadedFiche:
         )
     lines: dict[Loc, int] = {}
     try:
-        data = _plain(document, (), lines)
-    except _TooBig:
-        raise _error(
-            name,
-            None,
-            f"plus de {MAX_VALUES} valeurs (des alias YAML en cascade ?) : "
-            "une fiche n'en a que quelques centaines",
-        ) from None
+        data = _plain(document, (), lines, [0])
+    except _TooBig as exc:
+        raise _error(name, line_of(lines, exc.args[1]), exc.args[0]) from None
     return LoadedFiche(path, data, lines, file_digest(raw))
 
 
@@ -124,10 +130,53 @@ def _decode(name: str, raw: bytes) -> str:
         ) from None
 
 
+def _prescan(name: str, text: str) -> None:
+    """Refuse, before the slow parser sees it, a file of too many values or nested too
+    deep; the message points at the line where the limit is passed."""
+    tokens = text.count("\n") + text.count(",") + text.count("[") + text.count("{")
+    if tokens <= MAX_TOKENS and _depth(text) <= MAX_DEPTH:
+        return
+    count = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        count += 1 + line.count(",") + line.count("[") + line.count("{")
+        if count > MAX_TOKENS:
+            raise _error(
+                name,
+                number,
+                f"fiche trop longue : plus de {MAX_TOKENS} lignes ou valeurs à cette ligne "
+                "(une fiche en a quelques centaines) : est-ce bien une fiche ?",
+            )
+        if _depth(line) > MAX_DEPTH:
+            raise _deep(name, number)
+    raise _deep(name, None)
+
+
+def _depth(text: str) -> int:
+    """A cheap upper bound of the nesting: open brackets in a row, or indentation."""
+    brackets = max((len(run) for run in _OPENING.findall(text)), default=0)
+    indent = max((len(run) for run in _INDENT.findall(text)), default=0)
+    return max(brackets, indent // 4)
+
+
+_OPENING = re.compile(r"(?:[\[{]\s*)+")
+_INDENT = re.compile(r"^(?: |- )*", re.MULTILINE)
+
+
+def _deep(name: str, line: int | None) -> FicheError:
+    return _error(
+        name,
+        line,
+        f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux de listes ou de retraits) : "
+        "une fiche en a au plus cinq, vérifiez les crochets [ ] et l'indentation",
+    )
+
+
 def _parse(name: str, text: str) -> Any:
     yaml = YAML(typ="rt")
     try:
         return yaml.load(text)
+    except RecursionError:  # a nesting the prescan did not see as such
+        raise _deep(name, None) from None
     except DuplicateKeyError as exc:
         key = exc.problem.split('"')[1] if '"' in (exc.problem or "") else ""
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
@@ -180,27 +229,43 @@ def _yaml_advice(problem: str) -> str:
     )
 
 
-def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
-    """Convert ruamel nodes to dict/list/str, recording each child's 1-based line."""
+def _plain(node: Any, loc: Loc, lines: dict[Loc, int], chars: list[int]) -> Any:
+    """Convert ruamel nodes to dict/list/str, recording each child's 1-based line; counts
+    values and characters as expanded (an alias repeats its anchor's whole value)."""
     if len(lines) > MAX_VALUES:
-        raise _TooBig
+        raise _TooBig(
+            f"plus de {MAX_VALUES} valeurs (des alias YAML en cascade ?) : "
+            "une fiche n'en a que quelques centaines",
+            loc,
+        )
     if isinstance(node, CommentedMap):
         out = {}
         for key, value in node.items():
-            child = (*loc, str(key))
+            child = (*loc, _counted(str(key), chars, loc))
             lines[child] = _key_line(node, key)
-            out[str(key)] = _plain(value, child, lines)
+            out[child[-1]] = _plain(value, child, lines, chars)
         return out
     if isinstance(node, CommentedSeq):
         items = []
         for index, value in enumerate(node):
             child = (*loc, index)
             lines[child] = _item_line(node, index)
-            items.append(_plain(value, child, lines))
+            items.append(_plain(value, child, lines, chars))
         return items
     if isinstance(node, str):
-        return str(node)
+        return _counted(str(node), chars, loc)
     return node
+
+
+def _counted(text: str, chars: list[int], loc: Loc) -> str:
+    chars[0] += len(text)
+    if chars[0] > MAX_CHARS:
+        raise _TooBig(
+            f"plus de {MAX_CHARS} caractères de texte en tout, arrivé à cette ligne (une "
+            "fiche en a quelques milliers ; un texte répété par des alias YAML « *… » ?)",
+            loc,
+        )
+    return text
 
 
 def _key_line(node: CommentedMap, key: Any) -> int:
