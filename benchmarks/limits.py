@@ -15,7 +15,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-from fichemetier.load import MAX_CHARS, MAX_DEPTH, MAX_TOKENS
+from fichemetier.load import MAX_DEPTH, MAX_TOKENS
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAD = "metier: A\nle_metier: b\n"
@@ -33,7 +33,7 @@ def cases() -> dict[str, str]:
         "texte de 1,9 Mo sur une ligne": "metier: A\nle_metier: " + "mots " * 380_000 + "\n",
         "alias d'un long texte": f"metier: A\nle_metier: &t {text}\n"
         + "x: ["
-        + ", ".join(["*t"] * (MAX_CHARS // len(text) * 2000))
+        + ", ".join(["*t"] * (MAX_TOKENS - 100))
         + "]\n",
         "imbrication (crochets)": HEAD + "x: " + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "\n",
         "imbrication (retraits)": HEAD

@@ -34,8 +34,8 @@ MAX_VALUES = 50_000
 MAX_CHARS = 300_000
 #: Lines plus `,` `[` `{` (what makes YAML values): counted before parsing, because
 #: ruamel.yaml needs about 60 µs per value (measured: a 2 MB flat list took 30 to 70 s
-#: and 1.1 GB). 20 000 of them parse in about a second.
-MAX_TOKENS = 20_000
+#: and 1.1 GB). 10 000 of them parse in about a second.
+MAX_TOKENS = 10_000
 #: Nesting of YAML lists and mappings: a fiche has 5 levels; ruamel.yaml recurses once or
 #: twice per level and Python stops at 1 000 frames.
 MAX_DEPTH = 50
@@ -133,33 +133,38 @@ def _decode(name: str, raw: bytes) -> str:
 def _prescan(name: str, text: str) -> None:
     """Refuse, before the slow parser sees it, a file of too many values or nested too
     deep; the message points at the line where the limit is passed."""
+    if (position := _too_deep(text)) is not None:
+        raise _deep(name, text.count("\n", 0, position) + 1)
     tokens = text.count("\n") + text.count(",") + text.count("[") + text.count("{")
-    if tokens <= MAX_TOKENS and _depth(text) <= MAX_DEPTH:
-        return
-    count = 0
-    for number, line in enumerate(text.splitlines(), 1):
-        count += 1 + line.count(",") + line.count("[") + line.count("{")
-        if count > MAX_TOKENS:
-            raise _error(
-                name,
-                number,
-                f"fiche trop longue : plus de {MAX_TOKENS} lignes ou valeurs à cette ligne "
-                "(une fiche en a quelques centaines) : est-ce bien une fiche ?",
-            )
-        if _depth(line) > MAX_DEPTH:
-            raise _deep(name, number)
-    raise _deep(name, None)
+    if tokens > MAX_TOKENS:
+        count = 0
+        for number, line in enumerate(text.splitlines(), 1):
+            count += 1 + line.count(",") + line.count("[") + line.count("{")
+            if count > MAX_TOKENS:
+                raise _error(
+                    name,
+                    number,
+                    f"fiche trop longue : plus de {MAX_TOKENS} lignes ou valeurs à cette "
+                    "ligne (une fiche en a quelques centaines) : est-ce bien une fiche ?",
+                )
 
 
-def _depth(text: str) -> int:
-    """A cheap upper bound of the nesting: open brackets in a row, or indentation."""
-    brackets = max((len(run) for run in _OPENING.findall(text)), default=0)
-    indent = max((len(run) for run in _INDENT.findall(text)), default=0)
-    return max(brackets, indent // 4)
+def _too_deep(text: str) -> int | None:
+    """Where the nesting first passes MAX_DEPTH, as a cheap upper bound: brackets still
+    open (quotes are not parsed, so a bracket in a text counts too), or indentation."""
+    depth = 0
+    for match in _BRACKET.finditer(text):
+        depth = depth + 1 if match[0] in "[{" else max(depth - 1, 0)
+        if depth > MAX_DEPTH:
+            return match.start()
+    for match in _INDENT.finditer(text):
+        if len(match[0]) > 4 * MAX_DEPTH:
+            return match.start()
+    return None
 
 
-_OPENING = re.compile(r"(?:[\[{]\s*)+")
-_INDENT = re.compile(r"^(?: |- )*", re.MULTILINE)
+_BRACKET = re.compile(r"[\[\]{}]")
+_INDENT = re.compile(r"^(?: |- )+", re.MULTILINE)
 
 
 def _deep(name: str, line: int | None) -> FicheError:
