@@ -27,7 +27,7 @@ from pydantic_core import PydanticCustomError
 
 from .errors import FicheError, FicheProblem, shown
 from .load import LoadedFiche, Loc
-from .markup import bad_link, inline_tokens, links, paragraphs, printed_words
+from .markup import bad_link, inline_tokens, label_problem, links, paragraphs, printed_words
 from .textcheck import (
     MAX_ITEMS,
     MAX_LINE,
@@ -40,6 +40,10 @@ from .textcheck import (
 )
 from .typography import PROTECTED
 
+#: Each link prints a QR code (about 8 ms to make, and room on the page): a text holds at
+#: most MAX_LINKS_PER_TEXT, a fiche MAX_LINKS (the seed fiche has 10).
+MAX_LINKS_PER_TEXT = 10
+MAX_LINKS = 40
 NIVEAUX = ("CAP", "bac", "bac+1", "bac+2", "bac+3", "bac+4", "bac+5", "bac+6", "bac+8")
 PHOTO_TYPES = (".jpg", ".jpeg", ".png")
 
@@ -93,8 +97,13 @@ def _prose(value: str) -> str:
     a link that markdown could not read (a space in its address) is an error, not text."""
     if problem := long_word(printed_words(value)):
         raise PydanticCustomError("mot", problem)
-    for label, url in links(value):
-        if problem := bad_link(url):
+    found = links(value)
+    if len(found) > MAX_LINKS_PER_TEXT:
+        raise PydanticCustomError(
+            "liens", _too_many_links(len(found), MAX_LINKS_PER_TEXT, "ce texte")
+        )
+    for label, url in found:
+        if problem := bad_link(url) or (label and label_problem(label, url)):
             raise PydanticCustomError("url", problem)
         if label is not None and not label.strip():
             raise PydanticCustomError(
@@ -215,7 +224,7 @@ class Etablissement(Base):
 class Formation(Base):
     texte: Prose
     etablissements: list[Etablissement] = Field([], max_length=MAX_ITEMS)
-    liens: list[Url] = Field([], max_length=MAX_ITEMS)
+    liens: list[Url] = Field([], max_length=MAX_LINKS_PER_TEXT)
 
 
 class GroupeFormations(Base):
@@ -238,11 +247,44 @@ class Fiche(Base):
 def validate(loaded: LoadedFiche) -> Fiche:
     """Validate loaded data; raise FicheError listing every problem with its line."""
     try:
-        return Fiche.model_validate(loaded.data, context={"folder": loaded.path.parent})
+        fiche = Fiche.model_validate(loaded.data, context={"folder": loaded.path.parent})
     except ValidationError as exc:
         errors = _without_typo_twins(exc.errors())
         problems = [_problem(loaded, error) for error in errors]
         raise FicheError(sorted(problems, key=lambda p: p.line or 0)) from None
+    if loc := _link_over_budget(fiche):
+        message = _too_many_links(MAX_LINKS + 1, MAX_LINKS, "la fiche, arrivée à ce champ,")
+        raise FicheError([FicheProblem(loaded.name, loaded.line_of(loc), field_path(loc), message)])
+    return fiche
+
+
+def _too_many_links(count: int, limit: int, where: str) -> str:
+    return (
+        f"trop de liens dans {where} ({count}, au plus {limit}) : chacun imprime un code QR, "
+        "gardez les principaux"
+    )
+
+
+def _link_over_budget(fiche: Fiche) -> Loc | None:
+    """The field where the fiche's links (each printed with a QR code) pass MAX_LINKS."""
+    count = 0
+    for loc, value in _texts(fiche, ()):
+        count += len(links(value))
+        if count > MAX_LINKS:
+            return loc
+    return None
+
+
+def _texts(value: Any, loc: Loc) -> typing.Iterator[tuple[Loc, str]]:
+    """Every text of a validated fiche, in file order, with its field path."""
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _texts(getattr(value, name), (*loc, name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, (*loc, index))
+    elif isinstance(value, str):
+        yield loc, value
 
 
 def _without_typo_twins(errors: list[Any]) -> list[Any]:

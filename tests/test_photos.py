@@ -10,8 +10,8 @@ import textwrap
 
 import pikepdf
 import pytest
-from PIL import Image, ImageStat
 from pikepdf import PdfImage
+from PIL import Image, ImageStat
 
 from fichemetier import photos
 from fichemetier.errors import FicheError
@@ -34,8 +34,9 @@ temoignage:
 def gradient(size=(600, 800), mode="RGB") -> Image.Image:
     """A photo-like image: colours change across it, so a grey or black box shows."""
     image = Image.new("RGB", size)
+    width, height = size
     image.putdata(
-        [(x * 255 // size[0], y * 255 // size[1], 128) for y in range(size[1]) for x in range(size[0])]
+        [(x * 255 // width, y * 255 // height, 128) for y in range(height) for x in range(width)]
     )
     return image.convert(mode) if mode != "RGB" else image
 
@@ -94,9 +95,9 @@ def test_broken_photo_is_refused_with_its_line(renderer, tmp_path, name, data, m
     assert f"« {name} » {message}" in problem_of(fiche_with(tmp_path, name, data))
 
 
-def _photo_after_render(renderer, tmp_path, name, data, options=RenderOptions()):
+def _photo_after_render(renderer, tmp_path, name, data, options=None):
     path = fiche_with(tmp_path, name, data)
-    pdf = renderer.pdf(validate(load_fiche(path)), tmp_path, options)
+    pdf = renderer.pdf(validate(load_fiche(path)), tmp_path, options or RenderOptions())
     return embedded_photo(pdf)
 
 
@@ -119,9 +120,7 @@ def test_16_bit_grey_png_prints_its_greys(renderer, tmp_path):
 
 def test_cmyk_jpeg_prints_in_pdfa(renderer, tmp_path):
     cmyk = encoded(GOOD.convert("CMYK"), "JPEG", quality=95)
-    printed = _photo_after_render(
-        renderer, tmp_path, "cmjn.jpg", cmyk, RenderOptions(pdfa=True)
-    )
+    printed = _photo_after_render(renderer, tmp_path, "cmjn.jpg", cmyk, RenderOptions(pdfa=True))
     _looks_like(printed, GOOD.convert("CMYK").convert("RGB"))
 
 
@@ -149,7 +148,7 @@ def test_photo_of_too_many_pixels_is_refused_before_decoding(tmp_path):
     assert "est une image trop grande" in problem_of(fiche_with(tmp_path, "bombe.png", bomb))
 
 
-WORST_PHOTO = """
+WORST_PHOTO = r"""
 import re, sys, time
 from pathlib import Path
 from fichemetier import render  # WeasyPrint imported, as in a worker
