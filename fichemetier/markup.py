@@ -167,7 +167,34 @@ _ADDRESS = re.compile(
 )
 #: Endings that make a link's text read as a web address (with or without www.).
 _TLDS = set(
-    "fr com org net eu info io be ch ca lu re gp mq gf yt nc pf gouv edu app dev de uk es it".split()
+    [
+        "fr",
+        "com",
+        "org",
+        "net",
+        "eu",
+        "info",
+        "io",
+        "be",
+        "ch",
+        "ca",
+        "lu",
+        "re",
+        "gp",
+        "mq",
+        "gf",
+        "yt",
+        "nc",
+        "pf",
+        "gouv",
+        "edu",
+        "app",
+        "dev",
+        "de",
+        "uk",
+        "es",
+        "it",
+    ]
 )
 
 
