@@ -23,6 +23,8 @@ from .textcheck import bad_character, invisible_in_url
 from .typography import french
 
 ALLOWED_SCHEMES = ("http", "https", "mailto")
+#: Bold in italics in a link is 3 levels; `*` × 500 would be 250 nested boxes.
+MAX_NESTING = 4
 #: Longest link printed as a QR code that still scans from paper (version 13 at most).
 MAX_URL = 300
 _TAGS = {
@@ -38,6 +40,16 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("zero", {"linkify": True, "html": False})
     md.enable(["emphasis", "link", "autolink", "linkify", "escape"])
     return md
+
+
+def nesting(tokens: list[Token]) -> int:
+    """How deep bold, italics and links sit inside one another: each level is one more
+    nested box for the layout engine, which recurses (Python stops it near 300)."""
+    depth = deepest = 0
+    for token in tokens:
+        depth += token.nesting
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def inline_tokens(text: str) -> list[Token]:

@@ -27,7 +27,16 @@ from pydantic_core import PydanticCustomError
 
 from .errors import FicheError, FicheProblem, shown
 from .load import LoadedFiche, Loc
-from .markup import bad_link, inline_tokens, label_problem, links, paragraphs, printed_words
+from .markup import (
+    MAX_NESTING,
+    bad_link,
+    inline_tokens,
+    label_problem,
+    links,
+    nesting,
+    paragraphs,
+    printed_words,
+)
 from .textcheck import (
     MAX_ITEMS,
     MAX_LINE,
@@ -113,6 +122,13 @@ def _prose(value: str) -> str:
             )
     for block in paragraphs(value):
         tokens = inline_tokens(block)
+        if (depth := nesting(tokens)) > MAX_NESTING:
+            raise PydanticCustomError(
+                "imbrication",
+                "mise en forme imbriquée sur {depth} niveaux (gras, italique, lien l'un dans "
+                "l'autre ; au plus {limit}) : vérifiez les * et les ** de ce texte",
+                {"depth": depth, "limit": MAX_NESTING},
+            )
         for token in tokens:
             if token.type == "text" and "](" in token.content:
                 # markdown refused the link: a scheme it does not allow (file:, javascript:)
