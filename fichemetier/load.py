@@ -6,6 +6,7 @@ plain dicts and lists we record the line of each key and list item by field path
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 import re
@@ -196,9 +197,79 @@ def _parse(name: str, text: str) -> Any:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
+        lines = text.splitlines()
+        for number in filter(None, (line, mark.line if mark else None)):
+            if 0 < number <= len(lines) and (advice := _quote_closed_early(lines[number - 1])):
+                raise _error(name, number, advice) from None
         raise _error(name, line, _yaml_advice(exc.problem or exc.context or "")) from None
     except YAMLError as exc:
         raise _error(name, None, f"YAML invalide ({exc})") from None
+    except (ValueError, OverflowError) as exc:  # a date that does not exist: 2024-02-30
+        for number, line in enumerate(text.splitlines(), 1):
+            for date in _DATE.findall(line):
+                if not _real_date(date):
+                    raise _error(
+                        name,
+                        number,
+                        f"date impossible « {date} » : si c'est un texte, mettez-le entre "
+                        'guillemets ("…")',
+                    ) from None
+        raise _error(name, None, f"valeur illisible ({exc})") from None
+
+
+_DATE = re.compile(r"(?<![\w.-])\d{4}-\d{1,2}-\d{1,2}(?![\w.-])")
+
+
+def _real_date(text: str) -> bool:
+    year, month, day = map(int, text.split("-"))
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)*(?:[^\s'":#][^:#]*:\s+)?(?P<quote>['"])""")
+
+
+def _quote_closed_early(line: str) -> str | None:
+    """The advice for the most common French YAML mistake: a quote inside a text written
+    between the same quotes (`'l'électricien'`, `"un "compagnon""`), which ends it early."""
+    match = _QUOTED_VALUE.match(line)
+    if not match:
+        return None
+    quote, rest = match["quote"], line[match.end() :]
+    end = _closing(rest, quote)
+    if end is None or not rest[end + 1 :].strip() or rest[end + 1 :].lstrip().startswith("#"):
+        return None
+    if quote == "'":
+        return (
+            "une apostrophe ferme le texte trop tôt : ce texte commence par « ' », donc "
+            "chaque apostrophe du texte doit être doublée (l''électricien), ou mettez tout "
+            "le texte entre guillemets droits \"…\", ou tapez l'apostrophe typographique ’"
+        )
+    return (
+        "un guillemet ferme le texte trop tôt : ce texte commence par « \" », donc un "
+        "guillemet \" à l'intérieur le termine ; écrivez « » pour citer, ou mettez tout le "
+        "texte entre apostrophes '…'"
+    )
+
+
+def _closing(rest: str, quote: str) -> int | None:
+    """Index of the quote that closes a YAML quoted text (`''` and `\\"` do not)."""
+    index = 0
+    while index < len(rest):
+        char = rest[index]
+        if quote == '"' and char == "\\":
+            index += 2
+            continue
+        if char == quote:
+            if quote == "'" and rest[index + 1 : index + 2] == "'":
+                index += 2
+                continue
+            return index
+        index += 1
+    return None
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -220,11 +291,17 @@ _YAML_ADVICE = (
         "il manque « : » après le nom du champ, ou un guillemet n'est pas refermé",
     ),
     ("found unexpected end of stream", "un guillemet ou un crochet n'est pas refermé"),
+    (
+        "undefined alias",
+        "« * » en début de texte se lit comme un alias YAML : mettez le texte entre "
+        'guillemets ("**gras** …")',
+    ),
     ("found character", "caractère interdit en début de texte : mettez le texte entre guillemets"),
 )
 
 
 def _yaml_advice(problem: str) -> str:
+    problem = problem if len(problem) <= 80 else f"{problem[:79]}…"
     for clue, advice in _YAML_ADVICE:
         if clue in problem:
             return f"{advice} ({problem})"
