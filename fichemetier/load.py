@@ -246,10 +246,10 @@ def _quote_closed_early(line: str) -> str | None:
         return (
             "une apostrophe ferme le texte trop tôt : ce texte commence par « ' », donc "
             "chaque apostrophe du texte doit être doublée (l''électricien), ou mettez tout "
-            "le texte entre guillemets droits \"…\", ou tapez l'apostrophe typographique ’"
+            'le texte entre guillemets droits "…", ou tapez l\'apostrophe typographique ’'
         )
     return (
-        "un guillemet ferme le texte trop tôt : ce texte commence par « \" », donc un "
+        'un guillemet ferme le texte trop tôt : ce texte commence par « " », donc un '
         "guillemet \" à l'intérieur le termine ; écrivez « » pour citer, ou mettez tout le "
         "texte entre apostrophes '…'"
     )

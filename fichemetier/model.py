@@ -6,8 +6,10 @@ pydantic error is turned here, in one place, into a located French message.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import typing
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -57,18 +59,58 @@ NIVEAUX = ("CAP", "bac", "bac+1", "bac+2", "bac+3", "bac+4", "bac+5", "bac+6", "
 PHOTO_TYPES = (".jpg", ".jpeg", ".png")
 
 
+#: Diplomas editors write as a level, and the level each one is (France's national
+#: framework: CAP level 3, BTS/DUT level 5 = bac + 2, licence/BUT/bachelor level 6 =
+#: bac + 3, master and engineering degrees level 7 = bac + 5, doctorat level 8).
+DIPLOMES = {
+    "bep": "CAP",
+    "bacpro": "bac",
+    "bacprofessionnel": "bac",
+    "baccalaureat": "bac",
+    "bts": "bac+2",
+    "dut": "bac+2",
+    "deust": "bac+2",
+    "licence": "bac+3",
+    "licencepro": "bac+3",
+    "licenceprofessionnelle": "bac+3",
+    "but": "bac+3",
+    "bachelor": "bac+3",
+    "master": "bac+5",
+    "mastere": "bac+5",
+    "ingenieur": "bac+5",
+    "diplomedingenieur": "bac+5",
+    "doctorat": "bac+8",
+    "these": "bac+8",
+}
+
+
 def _niveau(value: Any) -> str:
-    """Accept `Bac + 2`, `BAC+2`, `cap`…; refuse anything outside the closed set."""
-    key = "".join(str(value).split()).lower()
+    """Accept `Bac + 2`, `BAC+2`, `cap`, and a diploma (`BTS`, `licence`: see DIPLOMES);
+    refuse anything else, with the closest level or diploma as a suggestion."""
+    key = _folded("".join(str(value).split()))
     for niveau in NIVEAUX:
         if key == niveau.lower():
             return niveau
+    if key in DIPLOMES:
+        return DIPLOMES[key]
     choices = ", ".join(n.replace("+", " + ") for n in NIVEAUX)
+    close = difflib.get_close_matches(key, [n.lower() for n in NIVEAUX] + list(DIPLOMES), 1)
+    hint = ""
+    if close and not key.startswith("bac+"):
+        niveau = DIPLOMES.get(close[0]) or next(n for n in NIVEAUX if n.lower() == close[0])
+        hint = f" : vouliez-vous dire {niveau.replace('+', ' + ')} ?"
     raise PydanticCustomError(
         "niveau",
-        "« {value} » n'est pas un niveau connu ({choices})",
-        {"value": shown(value), "choices": choices},
+        "« {value} » n'est pas un niveau connu ({choices}, ou un diplôme : BTS, BUT, "
+        "licence, master, doctorat…){hint}",
+        {"value": shown(value), "choices": choices, "hint": hint},
     )
+
+
+def _folded(text: str) -> str:
+    """Lower case without accents or apostrophes: `Diplôme d'ingénieur` → `diplomedingenieur`."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if c.isalnum() or c == "+")
 
 
 def _printable(limit: int):
@@ -90,6 +132,14 @@ def _line(value: str) -> str:
 
 def _url(value: str) -> str:
     value = value.strip()
+    first, *rest = value.split(maxsplit=1)
+    if rest and "://" in first or first.lower().startswith("mailto:") and rest:
+        raise PydanticCustomError(
+            "url",
+            "le lien « {url} » est suivi de texte (« {text} ») : un lien seul par ligne ; le "
+            "texte va dans le champ « texte » de la formation",
+            {"url": shown(first), "text": shown(rest[0], 30)},
+        )
     if problem := bad_character(value) or too_long(value, MAX_LINE) or invisible_in_url(value):
         raise PydanticCustomError("url", problem)
     if any(c.isspace() for c in value):
@@ -192,6 +242,12 @@ class Temoignage(Base):
         if path.suffix.lower() not in PHOTO_TYPES:
             raise PydanticCustomError("photo", "la photo doit être un fichier .jpg ou .png")
         if not found:
+            if twin := _photo_twin(path):
+                raise PydanticCustomError(
+                    "photo",
+                    "fichier « {name} » introuvable : vouliez-vous dire « {twin} » ?",
+                    {"name": str(value), "twin": twin},
+                )
             raise PydanticCustomError(
                 "photo",
                 "fichier « {name} » introuvable : la photo doit être dans le dossier de la "
@@ -201,6 +257,17 @@ class Temoignage(Base):
         _check_image(path, value)
         # As written, not resolved: the build cache then follows a symlink that changes.
         return (folder / value).absolute()
+
+
+def _photo_twin(path: Path) -> str | None:
+    """A file of the photo's folder whose name differs only by accents, case or image
+    extension (`Paul.JPG`, `helene.jpeg` for `hélène.jpg`): what the editor meant."""
+    wanted = _folded(path.stem)
+    try:
+        files = sorted(p.name for p in path.parent.iterdir() if p.suffix.lower() in PHOTO_TYPES)
+    except OSError:
+        return None
+    return next((name for name in files if _folded(Path(name).stem) == wanted), None)
 
 
 def _check_image(path: Path, written: Path) -> None:
@@ -272,6 +339,31 @@ def validate(loaded: LoadedFiche) -> Fiche:
         message = _too_many_links(MAX_LINKS + 1, MAX_LINKS, "la fiche, arrivée à ce champ,")
         raise FicheError([FicheProblem(loaded.name, loaded.line_of(loc), field_path(loc), message)])
     return fiche
+
+
+#: A monthly gross salary outside this range is most likely a yearly figure (or a typo):
+#: the minimum wage is about 1 800 € gross a month, few jobs for beginners pay 20 000 €.
+SALAIRE_MENSUEL = (1_000, 20_000)
+
+
+def advice(loaded: LoadedFiche, fiche: Fiche) -> list[FicheProblem]:
+    """Warnings for a valid fiche: it is printed, but something looks wrong."""
+    found = []
+    if fiche.remuneration is not None:
+        low, high = SALAIRE_MENSUEL
+        for name in ("debutant", "experimente"):
+            amount = getattr(fiche.remuneration, name)
+            if amount is not None and not low <= amount <= high:
+                loc: Loc = ("remuneration", name)
+                message = (
+                    f"{amount} € brut par mois paraît {'peu' if amount < low else 'beaucoup'} "
+                    f"(attendu entre {low} et {high}) : est-ce un salaire annuel ? Le montant "
+                    "est mensuel (annuel ÷ 12)"
+                )
+                found.append(
+                    FicheProblem(loaded.name, loaded.line_of(loc), field_path(loc), message, True)
+                )
+    return found
 
 
 def _too_many_links(count: int, limit: int, where: str) -> str:
@@ -362,6 +454,12 @@ def _message(error: Any, loc: Loc) -> str:
     if kind == "string_unicode":  # a lone surrogate, written as a "\ud800" escape
         char = next((c for c in str(error["input"]) if "\ud800" <= c <= "\udfff"), "\ud800")
         return character_problem(char) or ""
+    if kind == "string_type" and isinstance(error["input"], int | float | datetime.date):
+        value = shown(error["input"], 30)
+        return (
+            f"un texte est attendu ici, et « {value} » se lit comme un nombre ou une date : "
+            f'mettez-le entre guillemets ({name}: "{value}")'
+        )
     if kind in _MESSAGES:
         return _MESSAGES[kind].format(name=name, **error.get("ctx", {}))
     return str(error["msg"]).removeprefix("Value error, ")
