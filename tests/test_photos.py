@@ -119,7 +119,13 @@ def test_16_bit_grey_png_prints_its_greys(renderer, tmp_path):
 
 
 def test_cmyk_jpeg_prints_in_pdfa(renderer, tmp_path):
+    """PDF/A forbids device CMYK without a CMYK output intent: the photo is made RGB."""
     cmyk = encoded(GOOD.convert("CMYK"), "JPEG", quality=95)
+    path = fiche_with(tmp_path, "cmjn.jpg", cmyk)
+    pdf = renderer.pdf(validate(load_fiche(path)), tmp_path, RenderOptions(pdfa=True))
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        spaces = {str(x.get("/ColorSpace")) for p in doc.pages for _, x in p.images.items()}
+    assert spaces == {"/DeviceRGB"}
     printed = _photo_after_render(renderer, tmp_path, "cmjn.jpg", cmyk, RenderOptions(pdfa=True))
     _looks_like(printed, GOOD.convert("CMYK").convert("RGB"))
 
