@@ -213,6 +213,11 @@ _TLDS = set(
 def _mixed_scripts(host: str) -> str:
     """The scripts of a host label that mixes them (Latin « a » and Cyrillic « а »), or ''."""
     for label in host.split("."):
+        if label.lower().startswith("xn--"):  # markdown writes a link's host in punycode
+            try:
+                label = label.encode("ascii").decode("idna")
+            except UnicodeError:
+                continue
         scripts = {_script(c) for c in label if c.isalpha()}
         if len(scripts) > 1:
             return " et ".join(sorted(s.lower() for s in scripts))

@@ -50,12 +50,12 @@ def _host(host: str) -> str:
 
 
 def _readable(segment: str) -> str:
-    """A path segment decoded (`a%C3%A9roport` → `aéroport`), unless decoding would show
-    a space, a separator or an invisible character the reader cannot see as such."""
-    text = unquote(segment)
-    if any(c in "/?#" or not c.isprintable() or c.isspace() for c in text):
-        return segment
-    return text
+    """A path segment decoded (`a%C3%A9roport` → `aéroport`), except what decoding would
+    hide or fake: a space, a separator or an invisible character stays percent-encoded."""
+    return "".join(
+        quote(c, safe="") if c in "/?#%" or c.isspace() or not c.isprintable() else c
+        for c in unquote(segment)
+    )
 
 
 def _cut(segment: str, room: int) -> str:
