@@ -23,7 +23,7 @@ from typing import Any
 from .build import located
 from .errors import FicheError, FicheProblem
 from .load import Loc, load_fiche
-from .model import Fiche, validate
+from .model import Fiche, advice, validate
 from .options import RenderOptions
 from .write import write_atomic
 
@@ -34,7 +34,8 @@ TASKS_PER_WORKER = 250
 
 @dataclass(frozen=True)
 class Checked:
-    """Phase 1 for one fiche: the model, or the problems found; the digest of what was read."""
+    """Phase 1 for one fiche: the model, or the problems found (only warnings if there is a
+    model); the digest of what was read."""
 
     source: Path
     fiche: Fiche | None
@@ -52,6 +53,7 @@ class Job:
     key: str
     options: RenderOptions = RenderOptions()
     lines: dict[Loc, int] = field(default_factory=dict)
+    warnings: tuple[FicheProblem, ...] = ()  # from validation: shown again with the PDF's
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,8 @@ def check(source: Path) -> Checked:
     """Phase 1: load and validate one fiche."""
     try:
         loaded = load_fiche(source)
-        return Checked(source, validate(loaded), [], loaded.digest, loaded.lines)
+        fiche = validate(loaded)
+        return Checked(source, fiche, advice(loaded, fiche), loaded.digest, loaded.lines)
     except FicheError as exc:
         return Checked(source, None, exc.problems)
     except Exception as exc:  # a bug on odd input must not stop the other fiches

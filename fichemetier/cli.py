@@ -333,7 +333,16 @@ def plan(
             continue
         target = None if check_only else stale[source]
         jobs.append(
-            Job(source, target, checked.fiche, dependencies, key, render_options, checked.lines)
+            Job(
+                source,
+                target,
+                checked.fiche,
+                dependencies,
+                key,
+                render_options,
+                checked.lines,
+                tuple(checked.problems),
+            )
         )
     return jobs
 
@@ -370,7 +379,11 @@ def render_jobs(
                 if cache is None:
                     continue
                 cache.record(
-                    job.source, job.target, list(job.dependencies), job.key, outcome.problems
+                    job.source,
+                    job.target,
+                    list(job.dependencies),
+                    job.key,
+                    [*job.warnings, *outcome.problems],
                 )
                 report.written(str(shown(job.target)))
                 if time.monotonic() - saved > SAVE_EVERY:

@@ -6,6 +6,7 @@ plain dicts and lists we record the line of each key and list item by field path
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 import re
@@ -25,10 +26,20 @@ from .textcheck import character_problem, code_point
 
 Loc = tuple[str | int, ...]
 
-#: A fiche is a few KB; these bounds stop a wrong file or a YAML alias bomb ("billion
-#: laughs": aliases that expand exponentially) before they eat the memory.
+#: A fiche is a few KB (the seed: 114 lines, 6.6 KB); these bounds stop a wrong file or a
+#: YAML alias bomb ("billion laughs": aliases that expand exponentially, or one long text
+#: repeated by aliases) before they eat the time or the memory.
 MAX_BYTES = 2_000_000
 MAX_VALUES = 50_000
+#: Characters of all texts together, aliases expanded (a fiche prints two pages: ~10 000).
+MAX_CHARS = 300_000
+#: Lines plus `,` `[` `{` (what makes YAML values): counted before parsing, because
+#: ruamel.yaml needs about 60 µs per value (measured: a 2 MB flat list took 30 to 70 s
+#: and 1.1 GB). 10 000 of them parse in about a second.
+MAX_TOKENS = 10_000
+#: Nesting of YAML lists and mappings: a fiche has 5 levels; ruamel.yaml recurses once or
+#: twice per level and Python stops at 1 000 frames.
+MAX_DEPTH = 50
 
 
 class _TooBig(Exception):
@@ -69,6 +80,7 @@ def load_fiche(path: Path) -> LoadedFiche:
         raise _error(
             name, 1, "le fichier est vide : copiez un modèle depuis fiches/ pour commencer"
         )
+    _prescan(name, text)
     document = _parse(name, text)
     if not isinstance(document, CommentedMap):
         raise _error(
@@ -78,14 +90,9 @@ def load_fiche(path: Path) -> LoadedFiche:
         )
     lines: dict[Loc, int] = {}
     try:
-        data = _plain(document, (), lines)
-    except _TooBig:
-        raise _error(
-            name,
-            None,
-            f"plus de {MAX_VALUES} valeurs (des alias YAML en cascade ?) : "
-            "une fiche n'en a que quelques centaines",
-        ) from None
+        data = _plain(document, (), lines, [0])
+    except _TooBig as exc:
+        raise _error(name, line_of(lines, exc.args[1]), exc.args[0]) from None
     return LoadedFiche(path, data, lines, file_digest(raw))
 
 
@@ -124,10 +131,58 @@ def _decode(name: str, raw: bytes) -> str:
         ) from None
 
 
+def _prescan(name: str, text: str) -> None:
+    """Refuse, before the slow parser sees it, a file of too many values or nested too
+    deep; the message points at the line where the limit is passed."""
+    if (position := _too_deep(text)) is not None:
+        raise _deep(name, text.count("\n", 0, position) + 1)
+    tokens = text.count("\n") + text.count(",") + text.count("[") + text.count("{")
+    if tokens > MAX_TOKENS:
+        count = 0
+        for number, line in enumerate(text.splitlines(), 1):
+            count += 1 + line.count(",") + line.count("[") + line.count("{")
+            if count > MAX_TOKENS:
+                raise _error(
+                    name,
+                    number,
+                    f"fiche trop longue : plus de {MAX_TOKENS} lignes ou valeurs à cette "
+                    "ligne (une fiche en a quelques centaines) : est-ce bien une fiche ?",
+                )
+
+
+def _too_deep(text: str) -> int | None:
+    """Where the nesting first passes MAX_DEPTH, as a cheap upper bound: brackets still
+    open (quotes are not parsed, so a bracket in a text counts too), or indentation."""
+    depth = 0
+    for match in _BRACKET.finditer(text):
+        depth = depth + 1 if match[0] in "[{" else max(depth - 1, 0)
+        if depth > MAX_DEPTH:
+            return match.start()
+    for match in _INDENT.finditer(text):
+        if len(match[0]) > 4 * MAX_DEPTH:
+            return match.start()
+    return None
+
+
+_BRACKET = re.compile(r"[\[\]{}]")
+_INDENT = re.compile(r"^(?: |- )+", re.MULTILINE)
+
+
+def _deep(name: str, line: int | None) -> FicheError:
+    return _error(
+        name,
+        line,
+        f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux de listes ou de retraits) : "
+        "une fiche en a au plus cinq, vérifiez les crochets [ ] et l'indentation",
+    )
+
+
 def _parse(name: str, text: str) -> Any:
     yaml = YAML(typ="rt")
     try:
         return yaml.load(text)
+    except RecursionError:  # a nesting the prescan did not see as such
+        raise _deep(name, None) from None
     except DuplicateKeyError as exc:
         key = exc.problem.split('"')[1] if '"' in (exc.problem or "") else ""
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
@@ -142,9 +197,79 @@ def _parse(name: str, text: str) -> Any:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
+        lines = text.splitlines()
+        for number in filter(None, (line, mark.line if mark else None)):
+            if 0 < number <= len(lines) and (advice := _quote_closed_early(lines[number - 1])):
+                raise _error(name, number, advice) from None
         raise _error(name, line, _yaml_advice(exc.problem or exc.context or "")) from None
     except YAMLError as exc:
         raise _error(name, None, f"YAML invalide ({exc})") from None
+    except (ValueError, OverflowError) as exc:  # a date that does not exist: 2024-02-30
+        for number, line in enumerate(text.splitlines(), 1):
+            for date in _DATE.findall(line):
+                if not _real_date(date):
+                    raise _error(
+                        name,
+                        number,
+                        f"date impossible « {date} » : si c'est un texte, mettez-le entre "
+                        'guillemets ("…")',
+                    ) from None
+        raise _error(name, None, f"valeur illisible ({exc})") from None
+
+
+_DATE = re.compile(r"(?<![\w.-])\d{4}-\d{1,2}-\d{1,2}(?![\w.-])")
+
+
+def _real_date(text: str) -> bool:
+    year, month, day = map(int, text.split("-"))
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)*(?:[^\s'":#][^:#]*:\s+)?(?P<quote>['"])""")
+
+
+def _quote_closed_early(line: str) -> str | None:
+    """The advice for the most common French YAML mistake: a quote inside a text written
+    between the same quotes (`'l'électricien'`, `"un "compagnon""`), which ends it early."""
+    match = _QUOTED_VALUE.match(line)
+    if not match:
+        return None
+    quote, rest = match["quote"], line[match.end() :]
+    end = _closing(rest, quote)
+    if end is None or not rest[end + 1 :].strip() or rest[end + 1 :].lstrip().startswith("#"):
+        return None
+    if quote == "'":
+        return (
+            "une apostrophe ferme le texte trop tôt : ce texte commence par « ' », donc "
+            "chaque apostrophe du texte doit être doublée (l''électricien), ou mettez tout "
+            'le texte entre guillemets droits "…", ou tapez l\'apostrophe typographique ’'
+        )
+    return (
+        'un guillemet ferme le texte trop tôt : ce texte commence par « " », donc un '
+        "guillemet \" à l'intérieur le termine ; écrivez « » pour citer, ou mettez tout le "
+        "texte entre apostrophes '…'"
+    )
+
+
+def _closing(rest: str, quote: str) -> int | None:
+    """Index of the quote that closes a YAML quoted text (`''` and `\\"` do not)."""
+    index = 0
+    while index < len(rest):
+        char = rest[index]
+        if quote == '"' and char == "\\":
+            index += 2
+            continue
+        if char == quote:
+            if quote == "'" and rest[index + 1 : index + 2] == "'":
+                index += 2
+                continue
+            return index
+        index += 1
+    return None
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -166,11 +291,17 @@ _YAML_ADVICE = (
         "il manque « : » après le nom du champ, ou un guillemet n'est pas refermé",
     ),
     ("found unexpected end of stream", "un guillemet ou un crochet n'est pas refermé"),
+    (
+        "undefined alias",
+        "« * » en début de texte se lit comme un alias YAML : mettez le texte entre "
+        'guillemets ("**gras** …")',
+    ),
     ("found character", "caractère interdit en début de texte : mettez le texte entre guillemets"),
 )
 
 
 def _yaml_advice(problem: str) -> str:
+    problem = problem if len(problem) <= 80 else f"{problem[:79]}…"
     for clue, advice in _YAML_ADVICE:
         if clue in problem:
             return f"{advice} ({problem})"
@@ -180,27 +311,43 @@ def _yaml_advice(problem: str) -> str:
     )
 
 
-def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
-    """Convert ruamel nodes to dict/list/str, recording each child's 1-based line."""
+def _plain(node: Any, loc: Loc, lines: dict[Loc, int], chars: list[int]) -> Any:
+    """Convert ruamel nodes to dict/list/str, recording each child's 1-based line; counts
+    values and characters as expanded (an alias repeats its anchor's whole value)."""
     if len(lines) > MAX_VALUES:
-        raise _TooBig
+        raise _TooBig(
+            f"plus de {MAX_VALUES} valeurs (des alias YAML en cascade ?) : "
+            "une fiche n'en a que quelques centaines",
+            loc,
+        )
     if isinstance(node, CommentedMap):
         out = {}
         for key, value in node.items():
-            child = (*loc, str(key))
+            child = (*loc, _counted(str(key), chars, loc))
             lines[child] = _key_line(node, key)
-            out[str(key)] = _plain(value, child, lines)
+            out[child[-1]] = _plain(value, child, lines, chars)
         return out
     if isinstance(node, CommentedSeq):
         items = []
         for index, value in enumerate(node):
             child = (*loc, index)
             lines[child] = _item_line(node, index)
-            items.append(_plain(value, child, lines))
+            items.append(_plain(value, child, lines, chars))
         return items
     if isinstance(node, str):
-        return str(node)
+        return _counted(str(node), chars, loc)
     return node
+
+
+def _counted(text: str, chars: list[int], loc: Loc) -> str:
+    chars[0] += len(text)
+    if chars[0] > MAX_CHARS:
+        raise _TooBig(
+            f"plus de {MAX_CHARS} caractères de texte en tout, arrivé à cette ligne (une "
+            "fiche en a quelques milliers ; un texte répété par des alias YAML « *… » ?)",
+            loc,
+        )
+    return text
 
 
 def _key_line(node: CommentedMap, key: Any) -> int:

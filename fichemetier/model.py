@@ -6,8 +6,10 @@ pydantic error is turned here, in one place, into a located French message.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import typing
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,7 +29,16 @@ from pydantic_core import PydanticCustomError
 
 from .errors import FicheError, FicheProblem, shown
 from .load import LoadedFiche, Loc
-from .markup import bad_link, inline_tokens, links, paragraphs, printed_words
+from .markup import (
+    MAX_NESTING,
+    bad_link,
+    inline_tokens,
+    label_problem,
+    links,
+    nesting,
+    paragraphs,
+    printed_words,
+)
 from .textcheck import (
     MAX_ITEMS,
     MAX_LINE,
@@ -40,22 +51,66 @@ from .textcheck import (
 )
 from .typography import PROTECTED
 
+#: Each link prints a QR code (about 8 ms to make, and room on the page): a text holds at
+#: most MAX_LINKS_PER_TEXT, a fiche MAX_LINKS (the seed fiche has 10).
+MAX_LINKS_PER_TEXT = 10
+MAX_LINKS = 40
 NIVEAUX = ("CAP", "bac", "bac+1", "bac+2", "bac+3", "bac+4", "bac+5", "bac+6", "bac+8")
 PHOTO_TYPES = (".jpg", ".jpeg", ".png")
 
 
+#: Diplomas editors write as a level, and the level each one is (France's national
+#: framework: CAP level 3, BTS/DUT level 5 = bac + 2, licence/BUT/bachelor level 6 =
+#: bac + 3, master and engineering degrees level 7 = bac + 5, doctorat level 8).
+DIPLOMES = {
+    "bep": "CAP",
+    "bacpro": "bac",
+    "bacprofessionnel": "bac",
+    "baccalaureat": "bac",
+    "bts": "bac+2",
+    "dut": "bac+2",
+    "deust": "bac+2",
+    "licence": "bac+3",
+    "licencepro": "bac+3",
+    "licenceprofessionnelle": "bac+3",
+    "but": "bac+3",
+    "bachelor": "bac+3",
+    "master": "bac+5",
+    "mastere": "bac+5",
+    "ingenieur": "bac+5",
+    "diplomedingenieur": "bac+5",
+    "doctorat": "bac+8",
+    "these": "bac+8",
+}
+
+
 def _niveau(value: Any) -> str:
-    """Accept `Bac + 2`, `BAC+2`, `cap`…; refuse anything outside the closed set."""
-    key = "".join(str(value).split()).lower()
+    """Accept `Bac + 2`, `BAC+2`, `cap`, and a diploma (`BTS`, `licence`: see DIPLOMES);
+    refuse anything else, with the closest level or diploma as a suggestion."""
+    key = _folded("".join(str(value).split()))
     for niveau in NIVEAUX:
         if key == niveau.lower():
             return niveau
+    if key in DIPLOMES:
+        return DIPLOMES[key]
     choices = ", ".join(n.replace("+", " + ") for n in NIVEAUX)
+    close = difflib.get_close_matches(key, [n.lower() for n in NIVEAUX] + list(DIPLOMES), 1)
+    hint = ""
+    if close and not key.startswith("bac+"):
+        niveau = DIPLOMES.get(close[0]) or next(n for n in NIVEAUX if n.lower() == close[0])
+        hint = f" : vouliez-vous dire {niveau.replace('+', ' + ')} ?"
     raise PydanticCustomError(
         "niveau",
-        "« {value} » n'est pas un niveau connu ({choices})",
-        {"value": shown(value), "choices": choices},
+        "« {value} » n'est pas un niveau connu ({choices}, ou un diplôme : BTS, BUT, "
+        "licence, master, doctorat…){hint}",
+        {"value": shown(value), "choices": choices, "hint": hint},
     )
+
+
+def _folded(text: str) -> str:
+    """Lower case without accents or apostrophes: `Diplôme d'ingénieur` → `diplomedingenieur`."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if c.isalnum() or c == "+")
 
 
 def _printable(limit: int):
@@ -77,6 +132,14 @@ def _line(value: str) -> str:
 
 def _url(value: str) -> str:
     value = value.strip()
+    first, *rest = value.split(maxsplit=1)
+    if rest and "://" in first or first.lower().startswith("mailto:") and rest:
+        raise PydanticCustomError(
+            "url",
+            "le lien « {url} » est suivi de texte (« {text} ») : un lien seul par ligne ; le "
+            "texte va dans le champ « texte » de la formation",
+            {"url": shown(first), "text": shown(rest[0], 30)},
+        )
     if problem := bad_character(value) or too_long(value, MAX_LINE) or invisible_in_url(value):
         raise PydanticCustomError("url", problem)
     if any(c.isspace() for c in value):
@@ -93,8 +156,13 @@ def _prose(value: str) -> str:
     a link that markdown could not read (a space in its address) is an error, not text."""
     if problem := long_word(printed_words(value)):
         raise PydanticCustomError("mot", problem)
-    for label, url in links(value):
-        if problem := bad_link(url):
+    found = links(value)
+    if len(found) > MAX_LINKS_PER_TEXT:
+        raise PydanticCustomError(
+            "liens", _too_many_links(len(found), MAX_LINKS_PER_TEXT, "ce texte")
+        )
+    for label, url in found:
+        if problem := bad_link(url) or (label and label_problem(label, url)):
             raise PydanticCustomError("url", problem)
         if label is not None and not label.strip():
             raise PydanticCustomError(
@@ -104,6 +172,13 @@ def _prose(value: str) -> str:
             )
     for block in paragraphs(value):
         tokens = inline_tokens(block)
+        if (depth := nesting(tokens)) > MAX_NESTING:
+            raise PydanticCustomError(
+                "imbrication",
+                "mise en forme imbriquée sur {depth} niveaux (gras, italique, lien l'un dans "
+                "l'autre ; au plus {limit}) : vérifiez les * et les ** de ce texte",
+                {"depth": depth, "limit": MAX_NESTING},
+            )
         for token in tokens:
             if token.type == "text" and "](" in token.content:
                 # markdown refused the link: a scheme it does not allow (file:, javascript:)
@@ -178,6 +253,12 @@ class Temoignage(Base):
         if path.suffix.lower() not in PHOTO_TYPES:
             raise PydanticCustomError("photo", "la photo doit être un fichier .jpg ou .png")
         if not found:
+            if twin := _photo_twin(path):
+                raise PydanticCustomError(
+                    "photo",
+                    "fichier « {name} » introuvable : vouliez-vous dire « {twin} » ?",
+                    {"name": str(value), "twin": twin},
+                )
             raise PydanticCustomError(
                 "photo",
                 "fichier « {name} » introuvable : la photo doit être dans le dossier de la "
@@ -189,17 +270,26 @@ class Temoignage(Base):
         return (folder / value).absolute()
 
 
+def _photo_twin(path: Path) -> str | None:
+    """A file of the photo's folder whose name differs only by accents, case or image
+    extension (`Paul.JPG`, `helene.jpeg` for `hélène.jpg`): what the editor meant."""
+    wanted = _folded(path.stem)
+    try:
+        files = sorted(p.name for p in path.parent.iterdir() if p.suffix.lower() in PHOTO_TYPES)
+    except OSError:
+        return None
+    return next((name for name in files if _folded(Path(name).stem) == wanted), None)
+
+
 def _check_image(path: Path, written: Path) -> None:
-    """A photo WeasyPrint cannot read would silently become its alternative text."""
-    from PIL import Image, UnidentifiedImageError
+    """A photo WeasyPrint cannot read would silently become its alternative text, and a
+    truncated one a grey box: photos.check decodes it once, strictly (and bounded)."""
+    from .photos import PhotoError, check
 
     try:
-        with Image.open(path) as image:
-            image.verify()
-    except (OSError, UnidentifiedImageError, SyntaxError, ValueError):
-        raise PydanticCustomError(
-            "photo", "« {name} » n'est pas une image lisible (JPEG ou PNG)", {"name": str(written)}
-        ) from None
+        check(path, str(written))
+    except PhotoError as exc:
+        raise PydanticCustomError("photo", "{message}", {"message": str(exc)}) from None
 
 
 class Remuneration(Base):
@@ -253,7 +343,7 @@ class Formation(Base):
     )
     liens: list[Url] = Field(
         [],
-        max_length=MAX_ITEMS,
+        max_length=MAX_LINKS_PER_TEXT,
         title="Liens",
         description="Adresses web (https://…), imprimées en QR codes.",
     )
@@ -311,11 +401,69 @@ class Fiche(Base):
 def validate(loaded: LoadedFiche) -> Fiche:
     """Validate loaded data; raise FicheError listing every problem with its line."""
     try:
-        return Fiche.model_validate(loaded.data, context={"folder": loaded.path.parent})
+        fiche = Fiche.model_validate(loaded.data, context={"folder": loaded.path.parent})
     except ValidationError as exc:
         errors = _without_typo_twins(exc.errors())
         problems = [_problem(loaded, error) for error in errors]
         raise FicheError(sorted(problems, key=lambda p: p.line or 0)) from None
+    if loc := _link_over_budget(fiche):
+        message = _too_many_links(MAX_LINKS + 1, MAX_LINKS, "la fiche, arrivée à ce champ,")
+        raise FicheError([FicheProblem(loaded.name, loaded.line_of(loc), field_path(loc), message)])
+    return fiche
+
+
+#: A monthly gross salary outside this range is most likely a yearly figure (or a typo):
+#: the minimum wage is about 1 800 € gross a month, few jobs for beginners pay 20 000 €.
+SALAIRE_MENSUEL = (1_000, 20_000)
+
+
+def advice(loaded: LoadedFiche, fiche: Fiche) -> list[FicheProblem]:
+    """Warnings for a valid fiche: it is printed, but something looks wrong."""
+    found = []
+    if fiche.remuneration is not None:
+        low, high = SALAIRE_MENSUEL
+        for name in ("debutant", "experimente"):
+            amount = getattr(fiche.remuneration, name)
+            if amount is not None and not low <= amount <= high:
+                loc: Loc = ("remuneration", name)
+                message = (
+                    f"{amount} € brut par mois paraît {'peu' if amount < low else 'beaucoup'} "
+                    f"(attendu entre {low} et {high}) : est-ce un salaire annuel ? Le montant "
+                    "est mensuel (annuel ÷ 12)"
+                )
+                found.append(
+                    FicheProblem(loaded.name, loaded.line_of(loc), field_path(loc), message, True)
+                )
+    return found
+
+
+def _too_many_links(count: int, limit: int, where: str) -> str:
+    return (
+        f"trop de liens dans {where} ({count}, au plus {limit}) : chacun imprime un code QR, "
+        "gardez les principaux"
+    )
+
+
+def _link_over_budget(fiche: Fiche) -> Loc | None:
+    """The field where the fiche's links (each printed with a QR code) pass MAX_LINKS."""
+    count = 0
+    for loc, value in _texts(fiche, ()):
+        count += len(links(value))
+        if count > MAX_LINKS:
+            return loc
+    return None
+
+
+def _texts(value: Any, loc: Loc) -> typing.Iterator[tuple[Loc, str]]:
+    """Every text of a validated fiche, in file order, with its field path."""
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _texts(getattr(value, name), (*loc, name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, (*loc, index))
+    elif isinstance(value, str):
+        yield loc, value
 
 
 def _without_typo_twins(errors: list[Any]) -> list[Any]:
@@ -377,6 +525,12 @@ def _message(error: Any, loc: Loc) -> str:
     if kind == "string_unicode":  # a lone surrogate, written as a "\ud800" escape
         char = next((c for c in str(error["input"]) if "\ud800" <= c <= "\udfff"), "\ud800")
         return character_problem(char) or ""
+    if kind == "string_type" and isinstance(error["input"], int | float | datetime.date):
+        value = shown(error["input"], 30)
+        return (
+            f"un texte est attendu ici, et « {value} » se lit comme un nombre ou une date : "
+            f'mettez-le entre guillemets ({name}: "{value}")'
+        )
     if kind in _MESSAGES:
         return _MESSAGES[kind].format(name=name, **error.get("ctx", {}))
     return str(error["msg"]).removeprefix("Value error, ")

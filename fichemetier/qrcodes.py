@@ -7,6 +7,7 @@ and the PDF keeps the full URL as the link's target.
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
@@ -26,8 +27,8 @@ def short_url(url: str, limit: int = SHORT_LIMIT) -> str:
     parts = urlsplit(url)
     if parts.scheme == "mailto":
         return parts.path
-    host = parts.netloc.lower().removeprefix("www.")
-    segments = [unquote(s) for s in parts.path.split("/") if s]
+    host = _host(parts.netloc.lower()).removeprefix("www.")
+    segments = [_readable(s) for s in parts.path.split("/") if s]
     if not segments:
         return host
     whole = "/".join([host, *segments])
@@ -35,6 +36,26 @@ def short_url(url: str, limit: int = SHORT_LIMIT) -> str:
         return whole
     prefix = f"{host}/…/" if len(segments) > 1 else f"{host}/"
     return prefix + _cut(segments[-1], max(limit - len(prefix), 12))
+
+
+def _host(host: str) -> str:
+    """A host as printed: its punycode (xn--…) when it holds letters other than Latin,
+    so that no Cyrillic or Greek letter passes for a Latin one on paper."""
+    if all(unicodedata.name(c, "").startswith("LATIN") for c in host if c.isalpha()):
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return quote(host, safe=":@[]")
+
+
+def _readable(segment: str) -> str:
+    """A path segment decoded (`a%C3%A9roport` → `aéroport`), except what decoding would
+    hide or fake: a space, a separator or an invisible character stays percent-encoded."""
+    return "".join(
+        quote(c, safe="") if c in "/?#%" or c.isspace() or not c.isprintable() else c
+        for c in unquote(segment)
+    )
 
 
 def _cut(segment: str, room: int) -> str:

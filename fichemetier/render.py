@@ -25,9 +25,10 @@ from .catalogue import Entry, niveaux_of
 from .echelle import echelle
 from .finishing import PT_PER_PX, Finishing, QRPlacement, finish
 from .markup import inline_html, links, paragraphs, qr_links, url_html
-from .model import Fiche
+from .model import PHOTO_TYPES, Fiche
 from .options import RenderOptions
 from .paths import STYLES, TEMPLATES
+from .photos import PhotoError, printable
 from .qrcodes import QUIET, qr_box, qr_runs, short_url
 from .tagging import install, reading_notes
 from .typography import euros, french, niveau_label
@@ -72,8 +73,21 @@ class LocalOnlyFetcher(URLFetcher):
             raise ValueError(f"fichier introuvable : {url}") from None
         if not path.is_file() or not any(path.is_relative_to(d) for d in self.allowed):
             raise ValueError(f"fichier hors du projet refusé : {path}")
+        if path.suffix.lower() in PHOTO_TYPES and not path.is_relative_to(STYLES.resolve()):
+            try:  # a fiche's photo: decoded by us, strictly, and embedded downsampled
+                data, kind = printable(path)
+            except (PhotoError, OSError) as exc:
+                raise ValueError(f"photo illisible : {path} ({exc})") from None
+            return _DecodedPhoto(path.as_uri(), data, {"Content-Type": kind})
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind})
+
+
+class _DecodedPhoto(URLFetcherResponse):
+    """Bytes made by photos.printable: with no `path`, WeasyPrint embeds these bytes
+    instead of reading the original file again from the disk (it does for `file:` URLs)."""
+
+    path = None
 
 
 class Renderer:

@@ -83,7 +83,7 @@ BAD = {
     ),
     "bombe-alias": (
         (ALIAS_BOMB + "\nmetier: x\n").encode(),
-        " plus de 50000 valeurs (des alias YAML en cascade ?)",
+        "1: plus de 50000 valeurs (des alias YAML en cascade ?)",
     ),
     "controle-brut": (
         b"metier: A\nle_metier: sonne\x07rie\n",

@@ -1,5 +1,7 @@
 """Inline markdown: the few things editors may use, everything else printed literally."""
 
+import pytest
+
 from fichemetier.markup import inline_html, links, paragraphs
 from fichemetier.typography import NBSP
 
@@ -53,3 +55,51 @@ def test_straight_quotes_pair_across_bold_text_and_links():
     assert html.count("«\u202f") == 3 and html.count("\u202f»") == 3
     assert '"' not in html.replace('href="https://x.fr" class="url"', "")
     assert str(inline_html('Un " seul.')) == "Un &#34; seul."  # odd: left as typed
+
+
+DEEP = {
+    "etoiles": "*" * 500 + "mot" + "*" * 500,
+    "gras-dans-gras": "**a " * 300 + "b" + " a**" * 300,
+    "italiques-melangees": "*a _" * 300 + "b" + "_ a*" * 300,
+}
+
+
+@pytest.mark.parametrize("text", list(DEEP.values()), ids=list(DEEP))
+def test_deeply_nested_emphasis_is_a_located_error(write_fiche, text):
+    """Each level is a nested box that WeasyPrint lays out recursively: 500 of them were a
+    RecursionError at layout, after validation had said yes."""
+    from fichemetier.errors import FicheError
+    from fichemetier.load import load_fiche
+    from fichemetier.model import validate
+
+    path = write_fiche(f'metier: A\nle_metier: "{text}"\n')
+    with pytest.raises(FicheError) as caught:
+        validate(load_fiche(path))
+    [problem] = caught.value.problems
+    assert (problem.line, problem.field) == (2, "le_metier")
+    assert problem.message.startswith("mise en forme imbriquée sur ")
+
+
+def test_bold_in_italics_in_a_link_is_fine(write_fiche):
+    from fichemetier.load import load_fiche
+    from fichemetier.model import validate
+
+    path = write_fiche('metier: A\nle_metier: "Voir [*le **beau** site*](https://x.fr)."\n')
+    assert validate(load_fiche(path)).le_metier
+
+
+def test_a_deeply_nested_fiche_is_left_out_of_the_catalogue(tmp_path, monkeypatch, capsys):
+    from pypdf import PdfReader
+
+    from fichemetier.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "fiches").mkdir()
+    (tmp_path / "fiches" / "a.yaml").write_text("metier: Boulanger\nle_metier: Le pain.\n")
+    (tmp_path / "fiches" / "b.yaml").write_text(f'metier: Potier\nle_metier: "{DEEP["etoiles"]}"\n')
+    assert main(["--catalogue", "c.pdf", "--jobs", "1", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "fiches/b.yaml:2: le_metier: mise en forme imbriquée" in err
+    assert "Traceback" not in err and "erreur inattendue" not in err
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "c.pdf").pages)
+    assert "BOULANGER" in text and "POTIER" not in text

@@ -144,3 +144,141 @@ def test_links_written_in_any_text_get_their_code_once(renderer, write_fiche, tm
     ]
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     assert "le CIDJ" in text and "cidj.com/metiers" in text.replace("\u200b", "")
+
+
+#: Links whose printed short form could show something other than where they go.
+MISLEADING = {
+    "https://exemple.fr/facture%E2%80%AEfdp.exe": "caractère invisible U+202E",
+    "https://exemple.fr/a%E2%80%8Bb": "caractère invisible U+200B",
+    "https://www.onisep.fr@pirate.example/x": "contient « @ » avant le nom du site : il mène "
+    "à « pirate.example »",
+    "https://оnisep.fr/x": "mélange des alphabets (cyrillic et latin)",
+    "mailto:cio@exemple.fr?bcc=espion@pirate.example": "destinataires cachés",
+    "mailto:cio@exemple.fr?cc=espion@pirate.example": "destinataires cachés",
+}
+
+
+@pytest.mark.parametrize("where", ["liens", "prose"])
+@pytest.mark.parametrize("url", list(MISLEADING))
+def test_a_link_that_would_print_a_lie_is_refused(write_fiche, url, where):
+    from fichemetier.errors import FicheError
+    from fichemetier.load import load_fiche
+    from fichemetier.model import validate
+
+    head = "metier: A\nle_metier: b\nformations_privees:\n  - formations:\n"
+    if where == "liens":
+        text, field = f"      - texte: t\n        liens:\n          - {url}\n", ".liens[0]"
+    else:
+        text, field = f"      - texte: Voir [le site]({url}).\n", ".texte"
+    with pytest.raises(FicheError) as caught:
+        validate(load_fiche(write_fiche(head + text)))
+    [problem] = caught.value.problems
+    assert problem.field == "formations_privees[0].formations[0]" + field
+    assert problem.line == (7 if where == "liens" else 5)
+    assert MISLEADING[url] in problem.message
+
+
+@pytest.mark.parametrize(
+    ("label", "url"),
+    [
+        ("https://www.onisep.fr", "https://pirate.example/"),
+        ("www.onisep.fr/formations", "https://pirate.example/"),
+        ("onisep.fr", "https://onisep.fr.pirate.example/"),
+    ],
+)
+def test_a_link_text_that_is_another_address_is_refused(write_fiche, label, url):
+    from fichemetier.errors import FicheError
+    from fichemetier.load import load_fiche
+    from fichemetier.model import validate
+
+    with pytest.raises(FicheError) as caught:
+        validate(load_fiche(write_fiche(f"metier: A\nle_metier: Voir [{label}]({url}).\n")))
+    [problem] = caught.value.problems
+    assert (problem.line, problem.field) == (2, "le_metier")
+    assert f"le texte du lien « {label} » est une adresse, mais le lien mène à" in problem.message
+
+
+#: Odd but honest links: printed short form (what the reader sees) for each.
+HONEST = {
+    "https://exemple.fr/guide%20des%20m%C3%A9tiers.pdf": "exemple.fr/guide%20des%20métiers.pdf",
+    "https://exemple.fr/a%2Fb": "exemple.fr/a%2Fb",
+    "https://срр.example/": "xn--p1aab.example",
+    "https://métiers.example/": "métiers.example",
+    "mailto:cio@exemple.fr,cio2@exemple.fr": "cio@exemple.fr,cio2@exemple.fr",
+}
+
+
+def test_printed_form_qr_code_and_pdf_link_agree(renderer, write_fiche, tmp_path):
+    """For links that are refused nowhere, the three things on paper say the same: the QR
+    code holds the URL, the PDF link goes to the URL, the text shows its short form."""
+    from fichemetier.load import load_fiche
+    from fichemetier.model import validate
+    from fichemetier.qrcodes import ascii_url
+
+    liens = "".join(f"          - {url}\n" for url in HONEST)
+    path = write_fiche(
+        "metier: A\nle_metier: Voir [onisep.fr](https://www.onisep.fr/x).\n"
+        "formations_privees:\n  - formations:\n"
+        f"      - texte: t\n        liens:\n{liens}"
+    )
+    data = renderer.pdf(validate(load_fiche(path)), tmp_path)
+    urls = [*HONEST, "https://www.onisep.fr/x"]
+    assert sorted(decoded(data)) == sorted(ascii_url(url) for url in urls)
+    reader = PdfReader(io.BytesIO(data))
+    targets = {
+        str(annot.get_object()["/A"]["/URI"])
+        for page in reader.pages
+        for annot in page.get("/Annots", [])
+        if annot.get_object().get("/A", {}).get("/URI")
+    }
+    assert {_place(t) for t in targets} == {_place(url) for url in urls}
+    text = "".join(page.extract_text() for page in reader.pages).replace("\u200b", "")
+    text = re.sub(r"\s+", "", text)
+    for url, short in HONEST.items():
+        assert short_url(url) == short
+        assert re.sub(r"\s+", "", short) in text, short
+
+
+def _place(url: str) -> str:
+    """Where a URL goes, written one way: WeasyPrint writes a link's host percent-encoded
+    (`%D1%81…`), the QR code holds its punycode (`xn--…`); browsers read both alike."""
+    from urllib.parse import unquote, urlsplit, urlunsplit
+
+    from fichemetier.qrcodes import ascii_url
+
+    parts = urlsplit(url)
+    return ascii_url(urlunsplit(parts._replace(netloc=unquote(parts.netloc))))
+
+
+def test_links_are_bounded_per_text_and_per_fiche(write_fiche):
+    from fichemetier.errors import FicheError
+    from fichemetier.load import load_fiche
+    from fichemetier.model import MAX_LINKS, MAX_LINKS_PER_TEXT, validate
+
+    many = " ".join(f"https://exemple.fr/{i}" for i in range(MAX_LINKS_PER_TEXT + 1))
+    with pytest.raises(FicheError) as caught:
+        validate(load_fiche(write_fiche(f"metier: A\nle_metier: {many}\n")))
+    [problem] = caught.value.problems
+    assert (problem.line, problem.field) == (2, "le_metier")
+    assert problem.message.startswith(
+        f"trop de liens dans ce texte (11, au plus {MAX_LINKS_PER_TEXT})"
+    )
+    ten = " ".join(f"https://exemple.fr/{i}" for i in range(MAX_LINKS_PER_TEXT))
+    groups = "".join(f"      - texte: {ten}\n" for _ in range(MAX_LINKS // MAX_LINKS_PER_TEXT + 1))
+    with pytest.raises(FicheError) as caught:
+        validate(
+            load_fiche(
+                write_fiche(
+                    f"metier: A\nle_metier: b\nformations_privees:\n  - formations:\n{groups}"
+                )
+            )
+        )
+    [problem] = caught.value.problems
+    last = MAX_LINKS // MAX_LINKS_PER_TEXT
+    assert (problem.line, problem.field) == (
+        5 + last,
+        f"formations_privees[0].formations[{last}].texte",
+    )
+    assert problem.message.startswith(
+        f"trop de liens dans la fiche, arrivée à ce champ, ({MAX_LINKS + 1}"
+    )

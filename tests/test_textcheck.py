@@ -62,6 +62,8 @@ def test_a_long_url_in_prose_is_no_long_word_but_a_long_link_label_is(write_fich
 
 
 def test_every_list_is_bounded(write_fiche):
+    from fichemetier.model import MAX_LINKS_PER_TEXT  # a list of links: each prints a QR code
+
     links = "".join(f"          - https://x.fr/{i}\n" for i in range(MAX_ITEMS + 1))
     path = write_fiche(
         "metier: A\nle_metier: b\nformations_privees:\n  - formations:\n"
@@ -71,7 +73,8 @@ def test_every_list_is_bounded(write_fiche):
         validate(load_fiche(path))
     [problem] = caught.value.problems
     assert (problem.line, problem.field) == (6, "formations_privees[0].formations[0].liens")
-    assert problem.message.startswith(f"trop d'éléments ({MAX_ITEMS + 1}, au plus {MAX_ITEMS})")
+    expected = f"trop d'éléments ({MAX_ITEMS + 1}, au plus {MAX_LINKS_PER_TEXT})"
+    assert problem.message.startswith(expected)
 
 
 def test_messages_show_invisible_characters_and_cut_long_values():
