@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 from dataclasses import asdict
 from importlib.metadata import PackageNotFoundError, version
@@ -69,7 +70,7 @@ def inputs_key(source_digest: str, dependencies: list[Path]) -> str:
     """Hash of one fiche's own inputs: its file's digest and the images it uses."""
     digest = hashlib.sha256(source_digest.encode())
     for path in dependencies:
-        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+        digest.update(os.fsencode(path) + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -131,7 +132,8 @@ class BuildCache:
 
     def save(self) -> None:
         data = {"setup": self.setup, "fiches": self.entries}
-        write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=0).encode())
+        # ASCII: a file name that is not UTF-8 holds lone surrogates, kept as \\udce9
+        write_atomic(self.path, json.dumps(data, indent=0).encode())
 
 
 def _stamp(pdf: Path) -> list[int]:

@@ -22,7 +22,7 @@ from pydantic import TypeAdapter, ValidationError
 from .batch import Job, Outcome, Workers, checked_entries, lost, render, workers
 from .binding import run_catalogue
 from .cache import BuildCache, inputs_key, setup_key
-from .errors import FicheProblem
+from .errors import FicheProblem, visible
 from .model import Niveaux, Texts
 from .options import PAGE_BUDGET, RenderOptions
 from .paths import shown
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.out if args.catalogue is None else args.catalogue.parent
         lock = None if args.check else lock_output(folder)
     except UsageError as exc:
-        print(f"generate.py: {exc}", file=sys.stderr)
+        print(visible(f"generate.py: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
@@ -178,18 +178,38 @@ def _terminate(signum, frame):
 
 
 def collect(paths: list[Path]) -> list[Path]:
-    """The fiche files named on the command line, folders expanded to their *.yaml."""
+    """The fiche files named on the command line, folders expanded to their fiches."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")))
+            files.extend(fiches_in(path))
         elif path.is_file():
-            files.append(path)
+            files.append(path)  # named on purpose: taken whatever its name
         else:
             raise UsageError(f"{path} : fichier ou dossier introuvable")
     if not files:
         raise UsageError(f"aucune fiche (.yaml) dans {', '.join(map(str, paths))}")
     return [shown(f) for f in dict.fromkeys(files)]
+
+
+FICHE_SUFFIXES = (".yaml", ".yml")
+
+
+def fiches_in(folder: Path) -> list[Path]:
+    """A folder's fiches: `.yaml`/`.yml` in any case (`.YAML` from a Windows stick), not
+    hidden files nor editors' and systems' leftovers (`.#x.yaml`, `._x.yaml` from macOS,
+    `x.yaml~`): those are copies, not fiches."""
+    try:
+        children = sorted(folder.iterdir())
+    except OSError as exc:
+        raise UsageError(f"{folder} : dossier illisible ({exc.strerror})") from None
+    return [
+        path
+        for path in children
+        if path.suffix.lower() in FICHE_SUFFIXES
+        and not path.name.startswith(".")
+        and path.is_file()
+    ]
 
 
 def lock_output(out: Path) -> IO[bytes]:

@@ -63,7 +63,7 @@ def test_interrupted_batch_leaves_only_complete_pdfs(many, sent, code):
     assert "Interrompu" in err.decode() and "Traceback" not in err.decode()
     done = complete_pdfs(many / "output")
     assert 1 <= len(done) < COPIES
-    assert not list((many / "output").glob(".*.tmp"))
+    assert not list((many / "output").glob(".*tmp"))
 
     rerun = subprocess.run(command, cwd=many, capture_output=True, text=True, timeout=120)
     assert rerun.returncode == 0, rerun.stderr
@@ -138,4 +138,4 @@ def test_a_batch_killed_outright_leaves_only_complete_pdfs(many):
     rerun = subprocess.run(command, cwd=many, capture_output=True, text=True, timeout=120)
     assert rerun.returncode == 0, rerun.stderr
     assert len(complete_pdfs(many / "output")) == COPIES
-    assert not list((many / "output").glob(".*.tmp"))  # the killed run's leftovers removed
+    assert not list((many / "output").glob(".*tmp"))  # the killed run's leftovers removed
