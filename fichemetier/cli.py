@@ -217,7 +217,7 @@ def lock_output(out: Path) -> IO[bytes]:
     same folder would remove each other's temporary files and mix up the build record.
     An unusable folder is one usage error, not one error per fiche."""
     prepare_output(out)
-    handle = (out / LOCK_NAME).open("ab")
+    handle = _open_lock(out / LOCK_NAME)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -225,6 +225,18 @@ def lock_output(out: Path) -> IO[bytes]:
         message = f"{out} : une autre génération y écrit déjà, attendez qu'elle finisse"
         raise UsageError(message) from None
     return handle
+
+
+def _open_lock(path: Path) -> IO[bytes]:
+    """The lock file, opened read-only (flock needs no more): in a folder shared by a
+    group, the file may belong to a colleague and be read-only for us."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    except IsADirectoryError:
+        raise UsageError(f"{path} est un dossier : supprimez-le") from None
+    except OSError as exc:
+        raise UsageError(f"{path} : verrou inutilisable ({exc.strerror})") from None
+    return os.fdopen(fd, "rb")
 
 
 def prepare_output(out: Path) -> None:
