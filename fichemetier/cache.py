@@ -130,6 +130,28 @@ class BuildCache:
     def forget(self, target: Path) -> None:
         self.entries.pop(target.name, None)
 
+    def orphans(self, out: Path, folders: list[Path]) -> list[Path]:
+        """The PDFs this tool wrote for fiches that no longer exist, among those that were
+        in `folders` (folders read whole by this run: a run on `fiches/a.yaml` alone knows
+        nothing of `fiches/b.yaml`). A PDF changed since it was written is not ours any more:
+        its record is dropped, the file kept."""
+        covered = {str(folder.resolve()) for folder in folders}
+        found = []
+        for name, entry in list(self.entries.items()):
+            source = Path(str(entry.get("source", "")))
+            if str(source.parent) not in covered or source.exists():
+                continue
+            target = out / name
+            try:
+                ours = entry.get("pdf") == _stamp(target)
+            except OSError:
+                ours = False
+            if ours:
+                found.append(target)
+            else:
+                self.entries.pop(name)
+        return found
+
     def save(self) -> None:
         data = {"setup": self.setup, "fiches": self.entries}
         # ASCII: a file name that is not UTF-8 holds lone surrogates, kept as \\udce9

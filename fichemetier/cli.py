@@ -279,12 +279,31 @@ def run(files: list[Path], args: argparse.Namespace, report: Report) -> int:
         # of an earlier run that was killed)
         if cache is not None:
             remove_leftovers(args.out)
+    removed = 0 if cache is None else remove_stale(cache, args.out, folders_read(args.paths))
     problems.sort(key=lambda p: (p.file, p.line or 0))
     failed, warnings = tally(problems)
     seconds = time.perf_counter() - started
-    counts = Counts(done, up_to_date, failed, warnings)
+    counts = Counts(done, up_to_date, failed, warnings, removed)
     report.done(problems, summary(counts, seconds, check=args.check))
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def folders_read(paths: list[Path]) -> list[Path]:
+    """The folders this run read whole (by default, fiches/)."""
+    return [path for path in paths or [Path("fiches")] if path.is_dir()]
+
+
+def remove_stale(cache: BuildCache, out: Path, folders: list[Path]) -> int:
+    """Remove the PDFs of fiches deleted or renamed since they were written (see
+    BuildCache.orphans for which ones); the record is saved without them."""
+    removed = 0
+    for pdf in cache.orphans(out, folders):
+        with contextlib.suppress(FileNotFoundError):
+            pdf.unlink()
+        cache.forget(pdf)
+        removed += 1
+    _save(cache)
+    return removed
 
 
 def options(args: argparse.Namespace) -> RenderOptions:

@@ -107,6 +107,7 @@ class Counts:
     up_to_date: int
     failed: int
     warnings: int
+    removed: int = 0  # PDFs of fiches deleted or renamed since
 
 
 def tally(problems: list[FicheProblem]) -> tuple[int, int]:
@@ -125,6 +126,8 @@ def summary(counts: Counts, seconds: float, *, check: bool, head: str = "") -> s
         parts = [count(counts.done, "PDF écrit", "PDF écrits")]
         if counts.up_to_date:
             parts.append(f"{counts.up_to_date} à jour")
+        if counts.removed:
+            parts.append(count(counts.removed, "PDF périmé supprimé", "PDF périmés supprimés"))
     parts.append(count(counts.failed, "fiche en erreur", "fiches en erreur"))
     if counts.warnings:
         parts.append(count(counts.warnings, "avertissement", "avertissements"))
