@@ -53,9 +53,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--out",
         type=Path,
-        default=Path("output"),
         metavar="DOSSIER",
-        help="dossier où écrire les PDF (par défaut : output/)",
+        help="dossier où écrire les PDF (par défaut : output/, et pour les variantes "
+        "output/a5/, output/impression/, output/pdfa/, output/a5-impression/…)",
     )
     parser.add_argument(
         "--check", action="store_true", help="vérifie les fiches sans écrire de PDF"
@@ -144,8 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         files = collect(args.paths or [Path("fiches")])
-        if args.catalogue is None and (args.niveau or args.titre != DEFAULT_TITLE):
-            raise UsageError("--niveau et --titre ne s'emploient qu'avec --catalogue FICHIER.pdf")
+        check_combination(args)
+        args.out = args.out or default_out(options(args))
         if args.catalogue is not None:
             check_catalogue(args.catalogue, args.titre)
         # the catalogue's folder is locked too: a batch there removes leftover temp files
@@ -247,6 +247,38 @@ def prepare_output(out: Path) -> None:
         raise UsageError(message) from None
     if not os.access(out, os.W_OK | os.X_OK):
         raise UsageError(f"{out} : dossier de sortie protégé en écriture")
+
+
+def check_combination(args: argparse.Namespace) -> None:
+    """Options that would do nothing in this mode are refused: the user expects them to
+    do something."""
+    if args.catalogue is None and (args.niveau or args.titre != DEFAULT_TITLE):
+        raise UsageError("--niveau et --titre ne s'emploient qu'avec --catalogue FICHIER.pdf")
+    if args.catalogue is not None:
+        mode = "--catalogue (seul le fichier du catalogue est écrit)"
+    elif args.check:
+        mode = "--check (rien n'est écrit)"
+    else:
+        return
+    for option, given in (("--out", args.out is not None), ("--force", args.force)):
+        if given:
+            raise UsageError(f"{option} ne sert à rien avec {mode}")
+
+
+def default_out(render_options: RenderOptions) -> Path:
+    """Each variant has its own folder under output/, so that an A5 or print-shop run never
+    overwrites the A4 PDFs of the same names: output/, output/a5/, output/impression/,
+    output/pdfa/, output/a5-impression-pdfa/…"""
+    parts = [
+        name
+        for name, wanted in (
+            ("a5", render_options.format == "a5"),
+            ("impression", render_options.print),
+            ("pdfa", render_options.pdfa),
+        )
+        if wanted
+    ]
+    return Path("output", "-".join(parts)) if parts else Path("output")
 
 
 def check_catalogue(target: Path, title: str) -> None:

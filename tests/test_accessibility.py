@@ -115,7 +115,7 @@ def test_pdfa_option(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     shutil.copy(SEED_YAML, tmp_path)
     assert main([SEED_YAML.name, "--pdfa", "--jobs", "1", "-q"]) == 0
-    with pikepdf.open(tmp_path / "output" / SEED_YAML.with_suffix(".pdf").name) as pdf:
+    with pikepdf.open(tmp_path / "output" / "pdfa" / SEED_YAML.with_suffix(".pdf").name) as pdf:
         assert xmp_identification(pdf) == {"pdfaid:part": "2", "pdfaid:conformance": "U"}
         [intent] = pdf.Root.OutputIntents
         assert intent.S == "/GTS_PDFA1" and "/DestOutputProfile" in intent

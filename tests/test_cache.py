@@ -120,8 +120,9 @@ def test_retargeted_photo_symlink_renders_again(project, capsys):
 
 def test_changed_option_renders_everything(project, capsys):
     run(capsys)
-    assert run(capsys, "--pdfa")[1] == ["a", "b", "c"]
-    assert run(capsys, "--pdfa")[1] == []
+    same_folder = ("--pdfa", "--out", "output")  # by default, a variant has its own
+    assert run(capsys, *same_folder)[1] == ["a", "b", "c"]
+    assert run(capsys, *same_folder)[1] == []
 
 
 def test_pdfs_of_deleted_or_renamed_fiches_are_removed(project, capsys):
