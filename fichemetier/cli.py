@@ -19,6 +19,8 @@ from typing import IO
 
 from pydantic import TypeAdapter, ValidationError
 
+from . import __version__
+from .arguments import FrenchArgumentParser
 from .batch import Job, Outcome, Workers, checked_entries, lost, render, workers
 from .binding import run_catalogue
 from .cache import BuildCache, inputs_key, setup_key
@@ -40,8 +42,10 @@ class UsageError(Exception):
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="generate.py", description="Génère un PDF par fiche métier (fichier YAML)."
+    parser = FrenchArgumentParser(
+        prog="generate.py",
+        description="Génère un PDF par fiche métier (fichier YAML).",
+        version=__version__,
     )
     parser.add_argument(
         "paths",
