@@ -31,7 +31,9 @@ from .paths import shown
 from .report import Counts, Report, reporter, summary, tally
 from .write import remove_leftovers
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell shows for a program ended by SIGPIPE
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 LOCK_NAME = ".fiches.lock"
 DEFAULT_TITLE = "Fiches métier"
 SAVE_EVERY = 2.0  # seconds between saves of the build cache during a long batch
@@ -145,40 +147,78 @@ def _as_in_a_fiche(adapter: TypeAdapter, text: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+    previous = {number: signal.getsignal(number) for number in STOP_SIGNALS}
+    lock = None
     try:
-        files = collect(args.paths or [Path("fiches")])
-        check_combination(args)
-        args.out = args.out or default_out(options(args))
-        if args.catalogue is not None:
-            check_catalogue(args.catalogue, args.titre)
-        # the catalogue's folder is locked too: a batch there removes leftover temp files
-        folder = args.out if args.catalogue is None else args.catalogue.parent
-        lock = None if args.check else lock_output(folder)
-    except UsageError as exc:
-        print(visible(f"generate.py: {exc}"), file=sys.stderr)
-        return EXIT_USAGE
-    previous = signal.signal(signal.SIGTERM, _terminate)
-    try:
+        for number in STOP_SIGNALS:
+            signal.signal(number, _stop)
+        args = parse_args(argv)
+        try:
+            files = collect(args.paths or [Path("fiches")])
+            check_combination(args)
+            args.out = args.out or default_out(options(args))
+            if args.catalogue is not None:
+                check_catalogue(args.catalogue, args.titre)
+            # the catalogue's folder is locked too: a batch there removes leftover temp files
+            folder = args.out if args.catalogue is None else args.catalogue.parent
+            lock = None if args.check else lock_output(folder)
+        except UsageError as exc:
+            print(visible(f"generate.py: {exc}"), file=sys.stderr)
+            return EXIT_USAGE
         if args.catalogue is not None:
             return run_catalogue(files, args, options(args), reporter(args.quiet))
         return run(files, args, reporter(args.quiet))
-    except KeyboardInterrupt as exc:
-        message = "Interrompu : les PDF déjà écrits sont complets, relancez pour finir."
-        print(f"\n{message}", file=sys.stderr)
-        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:  # Stopped, or Ctrl-C when run from Python
+        _ignore(STOP_SIGNALS)
+        _say("\nInterrompu : les PDF déjà écrits sont complets, relancez pour finir.")
+        return 128 + getattr(exc, "signum", signal.SIGINT)
+    except BrokenPipeError:  # `generate.py | head -1`: the reader has gone, so do we
+        _silence()
+        return EXIT_BROKEN_PIPE
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        _ignore(STOP_SIGNALS)  # no signal between here and the handlers of before
         if lock is not None:
             lock.close()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (kill): stop as cleanly as on Ctrl-C."""
+class Stopped(KeyboardInterrupt):
+    """Ctrl-C (SIGINT), kill (SIGTERM) or the terminal closed (SIGHUP): stop cleanly."""
+
+    def __init__(self, signum: int = signal.SIGINT):
+        super().__init__(signum)
+        self.signum = signum
 
 
-def _terminate(signum, frame):
-    raise Terminated
+def _stop(signum, frame):
+    # A second Ctrl-C must not break the cleanup that follows the first: it is short (the
+    # workers are killed, temporary files removed, the record saved) and must finish.
+    _ignore(STOP_SIGNALS)
+    raise Stopped(signum)
+
+
+def _ignore(numbers) -> None:
+    for number in numbers:
+        signal.signal(number, signal.SIG_IGN)
+
+
+def _say(text: str) -> None:
+    """A last message on stderr, which may be a closed terminal or pipe by now."""
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except OSError:
+        _silence()
+
+
+def _silence() -> None:
+    """Send what is left of stdout and stderr to /dev/null: Python's last flush of a closed
+    pipe would print an error at exit (the advice of Python's documentation on SIGPIPE)."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(null, stream.fileno())
+    os.close(null)
 
 
 def collect(paths: list[Path]) -> list[Path]:
@@ -414,7 +454,7 @@ def render_jobs(
         with report.progress(len(jobs)):
             for job, outcome in pool.unordered(render, jobs):
                 if isinstance(outcome, BaseException):
-                    outcome = Outcome([lost(job.source)], 0.0)
+                    outcome = Outcome([lost(job.source, outcome)], 0.0)
                 report.step()
                 problems.extend(outcome.problems)
                 for problem in outcome.problems:

@@ -11,6 +11,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .pause import pause
+
 #: Every temporary file this tool writes ends so (PDFs, the build record): a killed run's
 #: leftovers are found by it, and nobody else's `.tmp` files in `--out .` are touched.
 TEMP_SUFFIX = ".fiches-tmp"
@@ -29,6 +31,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        pause(f"replace {path.name}")
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
