@@ -91,3 +91,18 @@ def test_rich_never_interprets_a_name(odd, monkeypatch):
     assert buffer.getvalue() == "fiches/[red]x[/red]:warning:.yaml:3: oups :smile:\n"
     shown.note("[bold]:warning:")
     assert buffer.getvalue().endswith("\n[bold]:warning:\n")
+
+
+def test_the_progress_bar_shows_its_label_with_markup_off():
+    import io
+
+    from rich.console import Console
+
+    from fichemetier import report
+
+    shown = report.ProgressReport()
+    buffer = io.StringIO()
+    shown.console = Console(file=buffer, force_terminal=True, markup=False, emoji=False)
+    with shown.progress(1):
+        shown.step()
+    assert "Mise en page" in buffer.getvalue() and "[progress" not in buffer.getvalue()
