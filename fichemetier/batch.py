@@ -182,6 +182,7 @@ def workers(count: int, tasks: int) -> Iterator[Workers]:
     try:
         yield pool
     except BaseException:  # Ctrl-C, kill, or an error in the parent: stop the workers now
+        pause("cleanup")
         pool.stop()
         raise
 

@@ -480,6 +480,12 @@ def render_jobs(
 
 
 def _save(cache: BuildCache) -> None:
-    """Saving the cache is an optimisation: an unwritable folder is reported per fiche."""
-    with contextlib.suppress(OSError):
-        cache.save()
+    """Saving the cache is an optimisation: an unwritable folder is reported per fiche.
+    A signal during the save waits until it is done (a few milliseconds): interrupted,
+    it would lose the record of every PDF of the run."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        with contextlib.suppress(OSError):
+            cache.save()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)

@@ -5,6 +5,7 @@ left behind (each run is its own session, scanned in /proc)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -31,12 +32,28 @@ def project(tmp_path):
     return tmp_path
 
 
+_started: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_run_outlives_its_test():
+    """Whatever failed, the processes of a run are killed at the end of its test."""
+    yield
+    while _started:
+        process = _started.pop()
+        for pid in session(process.pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.communicate(timeout=10)
+
+
 def start(project, point: str | None, *args: str, python: list[str] | None = None):
     env = {**os.environ}
     if point:
         env["FICHEMETIER_PAUSE"] = f"{project / 'pause'}:{point}"
     command = python or [sys.executable, str(ROOT / "generate.py")]
-    return subprocess.Popen(
+    process = subprocess.Popen(
         [*command, "--jobs", "2", *args],
         cwd=project,
         env=env,
@@ -44,14 +61,18 @@ def start(project, point: str | None, *args: str, python: list[str] | None = Non
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own session: every process it starts is found
     )
+    _started.append(process)
+    return process
 
 
-def reached(project, count: int) -> list[list[str]]:
-    """Wait until `count` processes have reached the pause point; their `pid point detail`."""
+def reached(project, count: int, point: str = "") -> list[list[str]]:
+    """Wait until `count` processes have reached the pause point (any point, or `point`);
+    their `pid point detail`."""
     log = project / "pause" / "reached"
     limit = time.monotonic() + DEADLINE
     while time.monotonic() < limit:
         lines = log.read_text().splitlines() if log.exists() else []
+        lines = [line for line in lines if line.split(" ")[1].startswith(point)]
         if len(lines) >= count:
             return [line.split(" ", 2) for line in lines]
         time.sleep(0.02)
@@ -131,18 +152,31 @@ def test_sigterm_at_once_while_python_starts(project):
 
 
 def test_ctrl_c_twice_does_not_break_the_cleanup(project):
-    """The first Ctrl-C lands while the build record is being saved; the second during
-    the save that the cleanup makes: the cleanup finishes, the record is kept."""
-    process = start(project, "replace .fiches-cache.json")
-    reached(project, 1)
+    """The first Ctrl-C after a PDF was written; the second while the run cleans up (one
+    fiche is held in its worker, so the batch cannot be over before): the cleanup
+    finishes and the record of the PDFs written is kept."""
+    process = start(project, "render fiche-05.yaml,cleanup")
+    assert process.stdout.readline().startswith("écrit ".encode())
     process.send_signal(signal.SIGINT)
-    reached(project, 2)  # the cleanup saves the record
+    reached(project, 1, "cleanup")
     process.send_signal(signal.SIGINT)
     go(project)
     returncode, out, err = finish(process)
     assert returncode == 130, err
     assert clean(err) and err.count("Interrompu") == 1
     assert not list((project / "output").glob(".*tmp"))
+    written, up_to_date = rerun(project)
+    assert up_to_date >= 1 and written + up_to_date == 6
+
+
+def test_ctrl_c_while_the_record_is_saved_waits_for_the_save(project):
+    process = start(project, "replace .fiches-cache.json")
+    reached(project, 1)
+    process.send_signal(signal.SIGINT)
+    go(project)
+    returncode, out, err = finish(process)
+    assert returncode == 130, err
+    assert clean(err)
     written, up_to_date = rerun(project)
     assert up_to_date >= 1 and written + up_to_date == 6
 
