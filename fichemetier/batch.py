@@ -155,17 +155,20 @@ def _new_pool(count: int) -> ProcessPoolExecutor:
 
 
 def _start_forkserver() -> None:
-    """Start the forkserver with Ctrl-C and hang-up blocked: it inherits the mask (they stay
-    blocked there and in its workers, whom the parent stops), so a Ctrl-C while it imports
-    WeasyPrint cannot print its traceback; here they are only delayed until it runs."""
+    """Start the forkserver (and multiprocessing's resource tracker) with Ctrl-C and
+    hang-up ignored: a signal to the whole terminal's process group while it imports
+    WeasyPrint would print its traceback. Python keeps an inherited SIG_IGN, and so do
+    the workers forked from it; the parent stops them. (Blocking the signals instead is
+    not enough: Python unblocks SIGINT as it starts.) A Ctrl-C in the few milliseconds of
+    the fork is lost: press it again."""
     from multiprocessing import forkserver
 
-    blocked = {signal.SIGINT, signal.SIGHUP}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    previous = {n: signal.signal(n, signal.SIG_IGN) for n in (signal.SIGINT, signal.SIGHUP)}
     try:
         forkserver.ensure_running()
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _result(future: Future, timeout: float | None = None) -> Any:

@@ -139,6 +139,18 @@ def test_a_signal_before_the_workers_start(project, sent, code):
     assert rerun(project) == (6, 0)
 
 
+@pytest.mark.parametrize(("sent", "code"), [(signal.SIGINT, 130), (signal.SIGHUP, 129)])
+def test_a_terminal_signal_reaches_every_process_quietly(project, sent, code):
+    """A terminal sends Ctrl-C, and SIGHUP when it is closed, to the whole process group:
+    the forkserver, maybe still importing WeasyPrint, must not print a traceback."""
+    process = start(project, "pool")
+    reached(project, 1)
+    os.killpg(process.pid, sent)
+    returncode, out, err = finish(process)
+    assert returncode == code, err
+    assert clean(err) and "KeyboardInterrupt" not in err
+
+
 def test_sigterm_at_once_while_python_starts(project):
     """Wherever it lands (interpreter start, imports, set-up), a kill is silent."""
     process = start(project, None)
