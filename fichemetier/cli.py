@@ -29,11 +29,18 @@ from .model import Niveaux, Texts
 from .options import PAGE_BUDGET, RenderOptions
 from .paths import shown
 from .report import Counts, Report, reporter, summary, tally
+from .stopping import (
+    EXIT_BROKEN_PIPE,
+    STOP_SIGNALS,
+    catch_stop_signals,
+    ignore_stop_signals,
+    last_words,
+    silence,
+    stop_signals_deferred,
+)
 from .write import remove_leftovers
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell shows for a program ended by SIGPIPE
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 LOCK_NAME = ".fiches.lock"
 DEFAULT_TITLE = "Fiches métier"
 SAVE_EVERY = 2.0  # seconds between saves of the build cache during a long batch
@@ -150,8 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     previous = {number: signal.getsignal(number) for number in STOP_SIGNALS}
     lock = None
     try:
-        for number in STOP_SIGNALS:
-            signal.signal(number, _stop)
+        catch_stop_signals()
         args = parse_args(argv)
         try:
             files = collect(args.paths or [Path("fiches")])
@@ -169,56 +175,18 @@ def main(argv: list[str] | None = None) -> int:
             return run_catalogue(files, args, options(args), reporter(args.quiet))
         return run(files, args, reporter(args.quiet))
     except KeyboardInterrupt as exc:  # Stopped, or Ctrl-C when run from Python
-        _ignore(STOP_SIGNALS)
-        _say("\nInterrompu : les PDF déjà écrits sont complets, relancez pour finir.")
+        ignore_stop_signals()
+        last_words("\nInterrompu : les PDF déjà écrits sont complets, relancez pour finir.")
         return 128 + getattr(exc, "signum", signal.SIGINT)
     except BrokenPipeError:  # `generate.py | head -1`: the reader has gone, so do we
-        _silence()
+        silence()
         return EXIT_BROKEN_PIPE
     finally:
-        _ignore(STOP_SIGNALS)  # no signal between here and the handlers of before
+        ignore_stop_signals()  # no signal between here and the handlers of before
         if lock is not None:
             lock.close()
         for number, handler in previous.items():
             signal.signal(number, handler)
-
-
-class Stopped(KeyboardInterrupt):
-    """Ctrl-C (SIGINT), kill (SIGTERM) or the terminal closed (SIGHUP): stop cleanly."""
-
-    def __init__(self, signum: int = signal.SIGINT):
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _stop(signum, frame):
-    # A second Ctrl-C must not break the cleanup that follows the first: it is short (the
-    # workers are killed, temporary files removed, the record saved) and must finish.
-    _ignore(STOP_SIGNALS)
-    raise Stopped(signum)
-
-
-def _ignore(numbers) -> None:
-    for number in numbers:
-        signal.signal(number, signal.SIG_IGN)
-
-
-def _say(text: str) -> None:
-    """A last message on stderr, which may be a closed terminal or pipe by now."""
-    try:
-        print(text, file=sys.stderr, flush=True)
-    except OSError:
-        _silence()
-
-
-def _silence() -> None:
-    """Send what is left of stdout and stderr to /dev/null: Python's last flush of a closed
-    pipe would print an error at exit (the advice of Python's documentation on SIGPIPE)."""
-    null = os.open(os.devnull, os.O_WRONLY)
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(null, stream.fileno())
-    os.close(null)
 
 
 def collect(paths: list[Path]) -> list[Path]:
@@ -483,9 +451,5 @@ def _save(cache: BuildCache) -> None:
     """Saving the cache is an optimisation: an unwritable folder is reported per fiche.
     A signal during the save waits until it is done (a few milliseconds): interrupted,
     it would lose the record of every PDF of the run."""
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-    try:
-        with contextlib.suppress(OSError):
-            cache.save()
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    with stop_signals_deferred(), contextlib.suppress(OSError):
+        cache.save()
