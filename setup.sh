@@ -4,8 +4,29 @@
 set -eu
 cd "$(dirname "$0")"
 
+# "3.11" for the Python given as $1, or nothing when it does not run.
+version_of() {
+    "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || true
+}
+
+# The Python first: nothing else is of any use without 3.11 or newer.
+python=${PYTHON:-python3}
+version=$(version_of "$python")
+if [ -z "$version" ]; then
+    echo "setup: Python introuvable ($python) : installez Python 3.11 ou plus récent" \
+        "(sudo apt install python3)" >&2
+    exit 1
+fi
+if ! echo "$version" | awk -F. '{ exit !($1 > 3 || ($1 == 3 && $2 >= 11)) }'; then
+    echo "setup: Python $version trouvé ($python) ; il faut Python 3.11 ou plus récent :" \
+        "installez-le, puis relancez avec PYTHON=python3.11 ./setup.sh" >&2
+    exit 1
+fi
+
 # Pango draws the text; libharfbuzz-subset0 lets WeasyPrint subset fonts ~3x faster than fontTools.
 system_packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+# Debian and Ubuntu ship venv's pip bootstrap (ensurepip) apart, in python3-venv.
+"$python" -c 'import ensurepip' >/dev/null 2>&1 || system_packages="$system_packages python3-venv"
 if command -v dpkg >/dev/null 2>&1; then
     missing=""
     for pkg in $system_packages; do
@@ -19,8 +40,19 @@ if command -v dpkg >/dev/null 2>&1; then
     fi
 fi
 
-python=${PYTHON:-python3}
-[ -x .venv/bin/python ] || "$python" -m venv .venv
+# A .venv made by another Python (an upgrade, another machine) is made again.
+if [ -e .venv ] && [ "$(version_of .venv/bin/python)" != "$version" ]; then
+    echo "setup: .venv a été créé par un autre Python : recréation avec Python $version" >&2
+    rm -rf .venv
+fi
+if [ ! -x .venv/bin/python ]; then
+    if ! "$python" -m venv .venv; then
+        rm -rf .venv
+        echo "setup: impossible de créer .venv : installez le paquet python3-venv" \
+            "(sudo apt install python3-venv), puis relancez ./setup.sh" >&2
+        exit 1
+    fi
+fi
 # Reinstall only when pyproject.toml changed since the last install.
 if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
     .venv/bin/python -m pip install -q --upgrade pip >/dev/null

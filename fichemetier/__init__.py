@@ -7,8 +7,9 @@ paper), `render` (Jinja2 + WeasyPrint layout), `preflight` (page budget, overflo
 resolution, read from the layout), `finishing` (QR codes and crop marks drawn on the
 PDF), `write` (atomic files); around them `options` (format, print, PDF/A),
 `catalogue` (which fiches, in French order), `batch` (worker processes), `cache`
-(incremental builds), `report` (progress), `cli` (the `generate.py` command), and
-`inspect_pdf` (the accessibility report of a PDF).
+(incremental builds), `report` (progress), `cli` (the `generate.py` command) with
+`arguments` (its French argparse) and `stopping` (signals, a closed pipe), `pause` (a
+hook for the signal tests), and `inspect_pdf` (the accessibility report of a PDF).
 """
 
 __version__ = "0.1.0"

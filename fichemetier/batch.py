@@ -3,17 +3,20 @@
 Both phases run in the same workers: first every stale fiche is loaded and validated,
 then the valid ones are rendered. Each worker sets up one Renderer (templates,
 stylesheets, fonts) the first time it renders and keeps it; outcomes stream back as
-fiches finish. Workers ignore Ctrl-C: the parent stops them, then removes any temporary
-file they were writing.
+fiches finish. Workers ignore Ctrl-C and a closed terminal: the parent stops them, then
+removes any temporary file they were writing. A worker whose parent is gone (killed with
+SIGKILL) exits by itself; a fiche that makes no progress for TASK_TIMEOUT is given up.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,11 +28,15 @@ from .errors import FicheError, FicheProblem
 from .load import Loc, load_fiche
 from .model import Fiche, advice, validate
 from .options import RenderOptions
+from .pause import pause
 from .write import write_atomic
 
 #: A worker is replaced after this many tasks (a check or a render), bounding the native
 #: memory WeasyPrint's libraries keep (measured: +51 MB over 1 000 renders in one process).
 TASKS_PER_WORKER = 250
+#: Seconds without any fiche finishing after which the workers are deemed stuck (a stopped
+#: or hung process) and stopped: a fiche takes about 1 s, the worst accepted input ~6 s.
+TASK_TIMEOUT = 300.0
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,13 @@ class Workers:
             return
         for executor, segment in self._pools(list(items)):
             futures = [(item, executor.submit(func, item)) for item in segment]
-            yield from ((item, _result(future)) for item, future in futures)
+            for index, (item, future) in enumerate(futures):
+                try:
+                    yield item, _result(future, TASK_TIMEOUT)
+                except TimeoutError as exc:  # stuck: give up this one and the rest
+                    self.stop()
+                    yield from ((later, exc) for later, _ in futures[index:])
+                    break
 
     def unordered(self, func: Callable, items: Iterable) -> Iterator[tuple[Any, Any]]:
         if self.count <= 1:
@@ -97,7 +110,14 @@ class Workers:
             return
         for executor, segment in self._pools(list(items)):
             futures = {executor.submit(func, item): item for item in segment}
-            yield from ((futures[future], _result(future)) for future in as_completed(futures))
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, TASK_TIMEOUT, return_when=FIRST_COMPLETED)
+                if not done:  # stuck: give up what is left
+                    self.stop()
+                    yield from ((futures[f], TimeoutError(TASK_TIMEOUT)) for f in pending)
+                    break
+                yield from ((futures[future], _result(future)) for future in done)
 
     def _pools(self, items: list) -> Iterator[tuple[ProcessPoolExecutor, list]]:
         size = self.count * TASKS_PER_WORKER
@@ -109,16 +129,17 @@ class Workers:
             except BaseException:  # the caller was interrupted, or closed us early
                 self.stop()
                 raise
-            executor.shutdown(wait=True)
+            executor.shutdown(wait=True)  # at once if stop() already ended it
             self.executor = None
 
     def stop(self) -> None:
-        """Stop the workers now (Ctrl-C, kill): their half-written files are removed after."""
+        """Stop the workers now (Ctrl-C, kill, stuck): SIGKILL, which also ends a stopped
+        process; their half-written files are removed after."""
         if self.executor is None:
             return
         executor, self.executor = self.executor, None
         for process in list((getattr(executor, "_processes", None) or {}).values()):
-            process.terminate()
+            process.kill()
         executor.shutdown(wait=True, cancel_futures=True)
 
 
@@ -129,12 +150,33 @@ def _new_pool(count: int) -> ProcessPoolExecutor:
     context = multiprocessing.get_context(method)
     if method == "forkserver":
         context.set_forkserver_preload(["fichemetier.render"])
-    return ProcessPoolExecutor(count, mp_context=context, initializer=_ignore_ctrl_c)
+        _start_forkserver()
+    pause("pool")
+    return ProcessPoolExecutor(
+        count, mp_context=context, initializer=_worker_setup, initargs=(os.getpid(),)
+    )
 
 
-def _result(future: Future) -> Any:
+def _start_forkserver() -> None:
+    """Start the forkserver (and multiprocessing's resource tracker) with Ctrl-C and
+    hang-up ignored: a signal to the whole terminal's process group while it imports
+    WeasyPrint would print its traceback. Python keeps an inherited SIG_IGN, and so do
+    the workers forked from it; the parent stops them. (Blocking the signals instead is
+    not enough: Python unblocks SIGINT as it starts.) A Ctrl-C in the few milliseconds of
+    the fork is lost: press it again."""
+    from multiprocessing import forkserver
+
+    previous = {n: signal.signal(n, signal.SIG_IGN) for n in (signal.SIGINT, signal.SIGHUP)}
     try:
-        return future.result()
+        forkserver.ensure_running()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _result(future: Future, timeout: float | None = None) -> Any:
+    try:
+        return future.result(timeout)
     except BrokenProcessPool as exc:
         return exc
 
@@ -146,12 +188,42 @@ def workers(count: int, tasks: int) -> Iterator[Workers]:
     try:
         yield pool
     except BaseException:  # Ctrl-C, kill, or an error in the parent: stop the workers now
+        pause("cleanup")
         pool.stop()
         raise
 
 
-def _ignore_ctrl_c() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+def _worker_setup(parent: int) -> None:
+    """Ctrl-C and a closed terminal are the parent's to handle; a worker left alone when
+    the parent was killed outright (SIGKILL: no cleanup ran) ends itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit as soon as the batch's process is gone (its pid no longer exists, or is a
+    zombie): the forkserver in between would outlive it only until it notices, and
+    PR_SET_PDEATHSIG would watch the forkserver, not the batch."""
+    while _alive(parent):
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc (not Linux): ask the kernel instead
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return True
 
 
 def check(source: Path) -> Checked:
@@ -175,6 +247,7 @@ def render(job: Job) -> Outcome:
     preflight found an error; failures are reported, not raised."""
     global _renderer
     started = time.perf_counter()
+    pause("render", job.source.name)
     if _renderer is None:
         from .render import Renderer
 
@@ -200,9 +273,15 @@ def render(job: Job) -> Outcome:
     return Outcome(problems, time.perf_counter() - started)
 
 
-def lost(source: Path) -> FicheProblem:
-    """A worker process died (killed, out of memory): its fiche is reported, not lost."""
+def lost(source: Path, reason: BaseException | None = None) -> FicheProblem:
+    """A worker process died (killed, out of memory) or got stuck: its fiche is reported,
+    not lost."""
     message = "le processus de travail s'est arrêté brutalement (mémoire ?) : relancez"
+    if isinstance(reason, TimeoutError):
+        message = (
+            f"aucune fiche n'a avancé en {TASK_TIMEOUT:.0f} s (processus de travail bloqué "
+            "ou arrêté ?) : fiche abandonnée, relancez"
+        )
     return FicheProblem(str(source), None, None, message)
 
 
@@ -212,7 +291,7 @@ def checked_entries(
     """Phase 1 over `files` in file order: the valid fiches; problems are collected."""
     for source, checked in pool.ordered(check, files):
         if isinstance(checked, BaseException):
-            problems.append(lost(source))
+            problems.append(lost(source, checked))
             continue
         problems.extend(checked.problems)
         if checked.fiche is not None:

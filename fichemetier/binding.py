@@ -46,7 +46,9 @@ def run_catalogue(
         problems.extend(found)
     failed, warnings = tally([p for p in problems if p.file != str(args.catalogue)])
     broken = any(not p.warning for p in problems)  # a fiche, or the catalogue itself
-    if not bound:
+    if not bound and any(p.file == str(args.catalogue) and not p.warning for p in problems):
+        head = "Aucun catalogue écrit : voir l'erreur ci-dessus (le précédent est gardé)"
+    elif not bound:
         what = "aucune fiche à mettre dans le catalogue" + (f" ({filtre})" if filtre else "")
         head = f"Aucun catalogue écrit : {what}"
     else:
@@ -85,7 +87,8 @@ def bind(
             if not failing or not chosen:
                 break
         found = list(dict.fromkeys(errors)) + warnings
-        if not chosen:
+        cover = any(not f.warning and f.fiche is None for f in findings)
+        if not chosen or cover:  # a broken cover or contents: keep the previous catalogue
             return [], 0, found
         if not args.check:
             write_atomic(args.catalogue, renderer.write(document, options))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 from dataclasses import asdict
 from importlib.metadata import PackageNotFoundError, version
@@ -69,7 +70,7 @@ def inputs_key(source_digest: str, dependencies: list[Path]) -> str:
     """Hash of one fiche's own inputs: its file's digest and the images it uses."""
     digest = hashlib.sha256(source_digest.encode())
     for path in dependencies:
-        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+        digest.update(os.fsencode(path) + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -129,9 +130,32 @@ class BuildCache:
     def forget(self, target: Path) -> None:
         self.entries.pop(target.name, None)
 
+    def orphans(self, out: Path, folders: list[Path]) -> list[Path]:
+        """The PDFs this tool wrote for fiches that no longer exist, among those that were
+        in `folders` (folders read whole by this run: a run on `fiches/a.yaml` alone knows
+        nothing of `fiches/b.yaml`). A PDF changed since it was written is not ours any more:
+        its record is dropped, the file kept."""
+        covered = {str(folder.resolve()) for folder in folders}
+        found = []
+        for name, entry in list(self.entries.items()):
+            source = Path(str(entry.get("source", "")))
+            if str(source.parent) not in covered or source.exists():
+                continue
+            target = out / name
+            try:
+                ours = entry.get("pdf") == _stamp(target)
+            except OSError:
+                ours = False
+            if ours:
+                found.append(target)
+            else:
+                self.entries.pop(name)
+        return found
+
     def save(self) -> None:
         data = {"setup": self.setup, "fiches": self.entries}
-        write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=0).encode())
+        # ASCII: a file name that is not UTF-8 holds lone surrogates, kept as \\udce9
+        write_atomic(self.path, json.dumps(data, indent=0).encode())
 
 
 def _stamp(pdf: Path) -> list[int]:

@@ -19,17 +19,28 @@ from typing import IO
 
 from pydantic import TypeAdapter, ValidationError
 
+from . import __version__
+from .arguments import FrenchArgumentParser
 from .batch import Job, Outcome, Workers, checked_entries, lost, render, workers
 from .binding import run_catalogue
 from .cache import BuildCache, inputs_key, setup_key
-from .errors import FicheProblem
+from .errors import FicheProblem, visible
 from .model import Niveaux, Texts
 from .options import FORMATS, RenderOptions
 from .paths import shown
 from .report import Counts, Report, reporter, summary, tally
+from .stopping import (
+    EXIT_BROKEN_PIPE,
+    STOP_SIGNALS,
+    catch_stop_signals,
+    ignore_stop_signals,
+    last_words,
+    silence,
+    stop_signals_deferred,
+)
 from .write import remove_leftovers
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 LOCK_NAME = ".fiches.lock"
 DEFAULT_TITLE = "Fiches métier"
 SAVE_EVERY = 2.0  # seconds between saves of the build cache during a long batch
@@ -40,8 +51,10 @@ class UsageError(Exception):
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="generate.py", description="Génère un PDF par fiche métier (fichier YAML)."
+    parser = FrenchArgumentParser(
+        prog="generate.py",
+        description="Génère un PDF par fiche métier (fichier YAML).",
+        version=__version__,
     )
     parser.add_argument(
         "paths",
@@ -53,9 +66,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--out",
         type=Path,
-        default=Path("output"),
         metavar="DOSSIER",
-        help="dossier où écrire les PDF (par défaut : output/)",
+        help="dossier où écrire les PDF (par défaut : output/, et pour les variantes "
+        "output/a5/, output/impression/, output/pdfa/, output/a5-impression/…)",
     )
     parser.add_argument(
         "--check", action="store_true", help="vérifie les fiches sans écrire de PDF"
@@ -106,7 +119,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--pdfa",
         action="store_true",
-        help="PDF/A-2u pour l'archivage (au lieu de PDF/UA-1 ; balisé dans les deux cas)",
+        help="PDF/A-2u pour l'archivage, et PDF/UA-1 tout de même",
     )
     parser.add_argument(
         "--schema",
@@ -151,34 +164,41 @@ def _as_in_a_fiche(adapter: TypeAdapter, text: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    if args.schema or args.nouvelle is not None:
-        return _schema_or_starter(args)
+    previous = {number: signal.getsignal(number) for number in STOP_SIGNALS}
+    lock = None
     try:
-        files = collect(args.paths or [Path("fiches")])
-        if args.catalogue is None and (args.niveau or args.titre != DEFAULT_TITLE):
-            raise UsageError("--niveau et --titre ne s'emploient qu'avec --catalogue FICHIER.pdf")
-        if args.catalogue is not None:
-            check_catalogue(args.catalogue, args.titre)
-        # the catalogue's folder is locked too: a batch there removes leftover temp files
-        folder = args.out if args.catalogue is None else args.catalogue.parent
-        lock = None if args.check else lock_output(folder)
-    except UsageError as exc:
-        print(f"generate.py: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    previous = signal.signal(signal.SIGTERM, _terminate)
-    try:
+        catch_stop_signals()
+        args = parse_args(argv)
+        if args.schema or args.nouvelle is not None:
+            return _schema_or_starter(args)
+        try:
+            files = collect(args.paths or [Path("fiches")])
+            check_combination(args)
+            args.out = args.out or default_out(options(args))
+            if args.catalogue is not None:
+                check_catalogue(args.catalogue, args.titre)
+            # the catalogue's folder is locked too: a batch there removes leftover temp files
+            folder = args.out if args.catalogue is None else args.catalogue.parent
+            lock = None if args.check else lock_output(folder)
+        except UsageError as exc:
+            print(visible(f"generate.py: {exc}"), file=sys.stderr)
+            return EXIT_USAGE
         if args.catalogue is not None:
             return run_catalogue(files, args, options(args), reporter(args.quiet))
         return run(files, args, reporter(args.quiet))
-    except KeyboardInterrupt as exc:
-        message = "Interrompu : les PDF déjà écrits sont complets, relancez pour finir."
-        print(f"\n{message}", file=sys.stderr)
-        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:  # Stopped, or Ctrl-C when run from Python
+        ignore_stop_signals()
+        last_words("\nInterrompu : les PDF déjà écrits sont complets, relancez pour finir.")
+        return 128 + getattr(exc, "signum", signal.SIGINT)
+    except BrokenPipeError:  # `generate.py | head -1`: the reader has gone, so do we
+        silence()
+        return EXIT_BROKEN_PIPE
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        ignore_stop_signals()  # no signal between here and the handlers of before
         if lock is not None:
             lock.close()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _schema_or_starter(args: argparse.Namespace) -> int:
@@ -199,22 +219,14 @@ def _schema_or_starter(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (kill): stop as cleanly as on Ctrl-C."""
-
-
-def _terminate(signum, frame):
-    raise Terminated
-
-
 def collect(paths: list[Path]) -> list[Path]:
-    """The fiche files named on the command line, folders expanded to their *.yaml."""
+    """The fiche files named on the command line, folders expanded to their fiches."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")))
+            files.extend(fiches_in(path))
         elif path.is_file():
-            files.append(path)
+            files.append(path)  # named on purpose: taken whatever its name
         else:
             raise UsageError(f"{path} : fichier ou dossier introuvable")
     if not files:
@@ -222,12 +234,32 @@ def collect(paths: list[Path]) -> list[Path]:
     return [shown(f) for f in dict.fromkeys(files)]
 
 
+FICHE_SUFFIXES = (".yaml", ".yml")
+
+
+def fiches_in(folder: Path) -> list[Path]:
+    """A folder's fiches: `.yaml`/`.yml` in any case (`.YAML` from a Windows stick), not
+    hidden files nor editors' and systems' leftovers (`.#x.yaml`, `._x.yaml` from macOS,
+    `x.yaml~`): those are copies, not fiches."""
+    try:
+        children = sorted(folder.iterdir())
+    except OSError as exc:
+        raise UsageError(f"{folder} : dossier illisible ({exc.strerror})") from None
+    return [
+        path
+        for path in children
+        if path.suffix.lower() in FICHE_SUFFIXES
+        and not path.name.startswith(".")
+        and path.is_file()
+    ]
+
+
 def lock_output(out: Path) -> IO[bytes]:
     """Create the output folder and hold its lock for the whole run: two runs writing the
     same folder would remove each other's temporary files and mix up the build record.
     An unusable folder is one usage error, not one error per fiche."""
     prepare_output(out)
-    handle = (out / LOCK_NAME).open("ab")
+    handle = _open_lock(out / LOCK_NAME)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -235,6 +267,18 @@ def lock_output(out: Path) -> IO[bytes]:
         message = f"{out} : une autre génération y écrit déjà, attendez qu'elle finisse"
         raise UsageError(message) from None
     return handle
+
+
+def _open_lock(path: Path) -> IO[bytes]:
+    """The lock file, opened read-only (flock needs no more): in a folder shared by a
+    group, the file may belong to a colleague and be read-only for us."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    except IsADirectoryError:
+        raise UsageError(f"{path} est un dossier : supprimez-le") from None
+    except OSError as exc:
+        raise UsageError(f"{path} : verrou inutilisable ({exc.strerror})") from None
+    return os.fdopen(fd, "rb")
 
 
 def prepare_output(out: Path) -> None:
@@ -245,6 +289,38 @@ def prepare_output(out: Path) -> None:
         raise UsageError(message) from None
     if not os.access(out, os.W_OK | os.X_OK):
         raise UsageError(f"{out} : dossier de sortie protégé en écriture")
+
+
+def check_combination(args: argparse.Namespace) -> None:
+    """Options that would do nothing in this mode are refused: the user expects them to
+    do something."""
+    if args.catalogue is None and (args.niveau or args.titre != DEFAULT_TITLE):
+        raise UsageError("--niveau et --titre ne s'emploient qu'avec --catalogue FICHIER.pdf")
+    if args.catalogue is not None:
+        mode = "--catalogue (seul le fichier du catalogue est écrit)"
+    elif args.check:
+        mode = "--check (rien n'est écrit)"
+    else:
+        return
+    for option, given in (("--out", args.out is not None), ("--force", args.force)):
+        if given:
+            raise UsageError(f"{option} ne sert à rien avec {mode}")
+
+
+def default_out(render_options: RenderOptions) -> Path:
+    """Each variant has its own folder under output/, so that an A5 or print-shop run never
+    overwrites the A4 PDFs of the same names: output/, output/a5/, output/impression/,
+    output/pdfa/, output/a5-impression-pdfa/…"""
+    parts = [
+        name
+        for name, wanted in (
+            ("a5", render_options.format == "a5"),
+            ("impression", render_options.print),
+            ("pdfa", render_options.pdfa),
+        )
+        if wanted
+    ]
+    return Path("output", "-".join(parts)) if parts else Path("output")
 
 
 def check_catalogue(target: Path, title: str) -> None:
@@ -277,12 +353,31 @@ def run(files: list[Path], args: argparse.Namespace, report: Report) -> int:
         # of an earlier run that was killed)
         if cache is not None:
             remove_leftovers(args.out)
+    removed = 0 if cache is None else remove_stale(cache, args.out, folders_read(args.paths))
     problems.sort(key=lambda p: (p.file, p.line or 0))
     failed, warnings = tally(problems)
     seconds = time.perf_counter() - started
-    counts = Counts(done, up_to_date, failed, warnings)
+    counts = Counts(done, up_to_date, failed, warnings, removed)
     report.done(problems, summary(counts, seconds, check=args.check))
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def folders_read(paths: list[Path]) -> list[Path]:
+    """The folders this run read whole (by default, fiches/)."""
+    return [path for path in paths or [Path("fiches")] if path.is_dir()]
+
+
+def remove_stale(cache: BuildCache, out: Path, folders: list[Path]) -> int:
+    """Remove the PDFs of fiches deleted or renamed since they were written (see
+    BuildCache.orphans for which ones); the record is saved without them."""
+    removed = 0
+    for pdf in cache.orphans(out, folders):
+        with contextlib.suppress(FileNotFoundError):
+            pdf.unlink()
+        cache.forget(pdf)
+        removed += 1
+    _save(cache)
+    return removed
 
 
 def options(args: argparse.Namespace) -> RenderOptions:
@@ -366,7 +461,7 @@ def render_jobs(
         with report.progress(len(jobs)):
             for job, outcome in pool.unordered(render, jobs):
                 if isinstance(outcome, BaseException):
-                    outcome = Outcome([lost(job.source)], 0.0)
+                    outcome = Outcome([lost(job.source, outcome)], 0.0)
                 report.step()
                 problems.extend(outcome.problems)
                 for problem in outcome.problems:
@@ -396,6 +491,8 @@ def render_jobs(
 
 
 def _save(cache: BuildCache) -> None:
-    """Saving the cache is an optimisation: an unwritable folder is reported per fiche."""
-    with contextlib.suppress(OSError):
+    """Saving the cache is an optimisation: an unwritable folder is reported per fiche.
+    A signal during the save waits until it is done (a few milliseconds): interrupted,
+    it would lose the record of every PDF of the run."""
+    with stop_signals_deferred(), contextlib.suppress(OSError):
         cache.save()

@@ -48,12 +48,20 @@ class FicheError(Exception):
 
 
 def visible(text: str) -> str:
-    """`text` with every invisible or unprintable character written as `<U+0007>`."""
+    """`text` with every invisible or unprintable character written as `<U+0007>`, and the
+    bytes of a file name that is not UTF-8 (Python reads them as lone surrogates U+DC80…
+    U+DCFF) as `\\xe9`: printed raw, they would stop the run (UnicodeEncodeError)."""
     if text.isprintable():
         return text
-    return "".join(
-        f"<U+{ord(c):04X}>" if unicodedata.category(c) in _HIDDEN or c in _BIDI else c for c in text
-    )
+    return "".join(_visible_char(c) for c in text)
+
+
+def _visible_char(c: str) -> str:
+    if "\udc80" <= c <= "\udcff":
+        return f"\\x{ord(c) - 0xDC00:02x}"
+    if unicodedata.category(c) in _HIDDEN or c in _BIDI:
+        return f"<U+{ord(c):04X}>"
+    return c
 
 
 def shown(value: object, limit: int = 60) -> str:

@@ -43,6 +43,7 @@ def preflight(document: Document, fiches: list[Fiche], options: RenderOptions) -
     """Findings for a single fiche's document, or for each fiche of a catalogue."""
     findings = _page_budget(document, options)
     findings += _overflows(document)
+    findings += _margin_overflows(document)
     findings += _photo_resolution(document, fiches)
     return findings
 
@@ -108,6 +109,62 @@ def _overflows(document: Document) -> list[Finding]:
         )
         for (fiche, champ), (distance, side, number) in worst.items()
     ]
+
+
+#: What the page's margin boxes show, as fields of the fiche: its footer (`partenaire`,
+#: on every page) and, in a catalogue, the running header (the job title). The page
+#: number is ours and short.
+MARGIN_FIELDS = {"@bottom-left": ("partenaire",), "@top-left": ("metier",)}
+MARGIN_NAMES = {"@bottom-left": "le pied de page", "@top-left": "le titre courant"}
+
+
+def _margin_overflows(document: Document) -> list[Finding]:
+    """Text of the footer or the running header past the page's edge (the trim: the
+    print shop cuts there) or onto the box beside it (the page number), once per field."""
+    worst: dict[tuple[int | None, Loc], tuple[float, str, int, str]] = {}
+    for number, page in enumerate(document.pages, start=1):
+        fiche = next((p.fiche for p in placed_boxes(page) if p.fiche is not None), None)
+        margins = [b for b in page._page_box.children if isinstance(b, boxes.MarginBox)]
+        for margin in margins:
+            if (champ := MARGIN_FIELDS.get(margin.at_keyword)) is None:
+                continue
+            right = min(
+                [page.width]
+                + [
+                    other.border_box_x()
+                    for other in margins
+                    if other.at_keyword[:4] == margin.at_keyword[:4]
+                    and other.border_box_x() > margin.border_box_x()
+                    and _texts(other)
+                ]
+            )
+            for text in _texts(margin):
+                x0, y0 = text.border_box_x(), text.border_box_y()
+                x1, y1 = x0 + text.border_width(), y0 + text.border_height()
+                for distance, side in (
+                    (x1 - right, "à droite"),
+                    (-x0, "du bord gauche de la page"),
+                    (y1 - page.height, "du bas de la page"),
+                    (-y0, "du haut de la page"),
+                ):
+                    where = (fiche if fiche is not None else 0, champ)
+                    if distance > TOLERANCE_PX and distance > worst.get(where, (0,))[0]:
+                        worst[where] = (distance, side, number, MARGIN_NAMES[margin.at_keyword])
+    return [
+        Finding(
+            champ,
+            f"{name} déborde {side} de {_mm(distance / PX_PER_MM)} (page {number}) : "
+            "raccourcissez ce texte ou coupez ses mots trop longs",
+            fiche=fiche,
+        )
+        for (fiche, champ), (distance, side, number, name) in worst.items()
+    ]
+
+
+def _texts(box: boxes.Box) -> list[boxes.TextBox]:
+    if isinstance(box, boxes.TextBox):
+        return [box]
+    return [text for child in getattr(box, "children", ()) for text in _texts(child)]
 
 
 def _photo_resolution(document: Document, fiches: list[Fiche]) -> list[Finding]:

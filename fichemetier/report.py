@@ -8,7 +8,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from .errors import FicheProblem
+from .errors import FicheProblem, visible
+
+#: Rich prints what it is given as it is: no markup (`[red]`), no emoji codes (`:warning:`),
+#: no highlighting; names and messages come from fiches and file names.
+CONSOLE_OPTIONS = {"markup": False, "emoji": False, "highlight": False}
 
 
 class Report:
@@ -26,13 +30,13 @@ class Report:
 
     def written(self, name: str) -> None:
         if not self.quiet:
-            print(f"écrit {name}", flush=True)
+            print(f"écrit {visible(name)}", flush=True)
 
     def problem(self, problem: FicheProblem) -> None:
         print(problem, file=sys.stderr, flush=True)
 
     def note(self, text: str) -> None:
-        print(text, file=sys.stderr, flush=True)
+        print(visible(text), file=sys.stderr, flush=True)
 
     def done(self, problems: list[FicheProblem], summary: str) -> None:
         """The summary, after the failures again so that they are not lost in a long log."""
@@ -53,15 +57,21 @@ class ProgressReport(Report):
         super().__init__(quiet=False)
         from rich.console import Console
 
-        self.console = Console(stderr=True, highlight=False)
+        self.console = Console(stderr=True, **CONSOLE_OPTIONS)
         self.bar = None
 
     @contextmanager
     def progress(self, total: int) -> Iterator[None]:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
 
         with Progress(
-            "[progress.description]{task.description}",
+            TextColumn("{task.description}", style="progress.description", markup=False),
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),
@@ -84,10 +94,10 @@ class ProgressReport(Report):
 
     def problem(self, problem: FicheProblem) -> None:
         style = "yellow" if problem.warning else "red"
-        self.console.print(str(problem), markup=False, style=style)
+        self.console.print(str(problem), style=style, **CONSOLE_OPTIONS)
 
     def note(self, text: str) -> None:
-        self.console.print(text, markup=False, style="yellow")
+        self.console.print(visible(text), style="yellow", **CONSOLE_OPTIONS)
 
 
 def reporter(quiet: bool) -> Report:
@@ -103,6 +113,7 @@ class Counts:
     up_to_date: int
     failed: int
     warnings: int
+    removed: int = 0  # PDFs of fiches deleted or renamed since
 
 
 def tally(problems: list[FicheProblem]) -> tuple[int, int]:
@@ -121,6 +132,8 @@ def summary(counts: Counts, seconds: float, *, check: bool, head: str = "") -> s
         parts = [count(counts.done, "PDF écrit", "PDF écrits")]
         if counts.up_to_date:
             parts.append(f"{counts.up_to_date} à jour")
+        if counts.removed:
+            parts.append(count(counts.removed, "PDF périmé supprimé", "PDF périmés supprimés"))
     parts.append(count(counts.failed, "fiche en erreur", "fiches en erreur"))
     if counts.warnings:
         parts.append(count(counts.warnings, "avertissement", "avertissements"))

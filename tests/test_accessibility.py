@@ -162,7 +162,7 @@ def test_pdfa_option(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     shutil.copy(SEED_YAML, tmp_path)
     assert main([SEED_YAML.name, "--pdfa", "--jobs", "1", "-q"]) == 0
-    with pikepdf.open(tmp_path / "output" / SEED_YAML.with_suffix(".pdf").name) as pdf:
+    with pikepdf.open(tmp_path / "output" / "pdfa" / SEED_YAML.with_suffix(".pdf").name) as pdf:
         assert xmp_identification(pdf) == {
             "pdfuaid:part": "1",  # PDF/A-2u and PDF/UA-1 in one file
             "pdfaid:part": "2",

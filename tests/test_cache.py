@@ -120,5 +120,32 @@ def test_retargeted_photo_symlink_renders_again(project, capsys):
 
 def test_changed_option_renders_everything(project, capsys):
     run(capsys)
-    assert run(capsys, "--pdfa")[1] == ["a", "b", "c"]
-    assert run(capsys, "--pdfa")[1] == []
+    same_folder = ("--pdfa", "--out", "output")  # by default, a variant has its own
+    assert run(capsys, *same_folder)[1] == ["a", "b", "c"]
+    assert run(capsys, *same_folder)[1] == []
+
+
+def test_pdfs_of_deleted_or_renamed_fiches_are_removed(project, capsys):
+    run(capsys)
+    fiches, out = project / "fiches", project / "output"
+    (fiches / "a.yaml").rename(fiches / "a2.yaml")  # renamed
+    (fiches / "b.yaml").unlink()  # deleted
+    (out / "mine.pdf").write_bytes(b"%PDF a PDF the tool never wrote")
+    code, written, summary = run(capsys)
+    assert (code, written) == (0, ["a2"])
+    assert summary == "1 PDF écrit, 1 à jour, 2 PDF périmés supprimés, 0 fiche en erreur"
+    assert sorted(p.name for p in out.glob("*.pdf")) == ["a2.pdf", "c.pdf", "mine.pdf"]
+    assert run(capsys)[2] == "0 PDF écrit, 2 à jour, 0 fiche en erreur"
+
+
+def test_stale_pdfs_are_only_removed_when_their_whole_folder_was_read(project, capsys):
+    run(capsys)
+    (project / "fiches" / "b.yaml").unlink()
+    run(capsys, "fiches/a.yaml")  # a run on one fiche knows nothing of the others
+    assert (project / "output" / "b.pdf").exists()
+    (project / "output" / "c.pdf").write_bytes(b"%PDF changed by hand: not ours any more")
+    (project / "fiches" / "c.yaml").unlink()
+    assert run(capsys, "--check")[2] == "1 fiche valide, 0 fiche en erreur"  # writes nothing
+    assert (project / "output" / "b.pdf").exists()
+    assert run(capsys)[2] == "0 PDF écrit, 1 à jour, 1 PDF périmé supprimé, 0 fiche en erreur"
+    assert sorted(p.name for p in (project / "output").glob("*.pdf")) == ["a.pdf", "c.pdf"]

@@ -190,3 +190,25 @@ def test_the_cover_title_is_checked_on_its_own(folder, capsys):
     assert "c.pdf: --titre: le texte déborde de son cadre à droite de " in err
     assert "fiches/" not in err
     assert "0 fiche en erreur" in err  # the fiches are fine; the exit code says the rest
+    assert "Aucun catalogue écrit : voir l'erreur ci-dessus (le précédent est gardé)" in err
+
+
+def test_a_cover_that_overflows_keeps_the_previous_catalogue(folder, capsys):
+    assert main(["--catalogue", "c.pdf", "--jobs", "1", "-q"]) == 0
+    good = (folder / "c.pdf").read_bytes()
+    title = "Anticonstitutionnellementanticonstitutionnellement"
+    assert main(["--catalogue", "c.pdf", "--titre", title, "--jobs", "1", "-q"]) == 1
+    assert (folder / "c.pdf").read_bytes() == good
+
+
+def test_a_running_header_past_the_page_names_the_job_title(folder, capsys):
+    """The job title repeats at the top of a fiche's later pages: a title of many lines
+    there runs off the top of the page."""
+    metier = " ".join(["Technicien supérieur"] * 14)
+    paragraph = "Il répare les machines de la ligne et les règle chaque jour. " * 22
+    text = f"metier: {metier}\nle_metier: |\n" + f"  {paragraph}\n\n" * 4
+    (folder / "fiches" / "tech.yaml").write_text(text, encoding="utf-8")
+    assert main(["--catalogue", "c.pdf", "--jobs", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "fiches/tech.yaml:1: metier: le titre courant déborde du haut de la page de " in err
+    assert "Catalogue écrit : c.pdf, 6 fiches, " in err  # left out, as a fiche in error is

@@ -131,3 +131,75 @@ def test_two_runs_cannot_write_the_same_folder_at_once(folder, capsys):
         assert main([]) == 2
         assert "une autre génération y écrit déjà" in capsys.readouterr().err
     assert main([]) == 0
+
+
+def test_the_lock_file_of_a_colleague_needs_no_write_access(folder):
+    """Two counsellors of one group share output/: the lock file is the first one's, and
+    read-only for the second (root, who may write anything, runs without that power)."""
+    import os
+    import subprocess
+    import sys
+
+    (folder / "output").mkdir()
+    (folder / "output" / ".fiches.lock").write_bytes(b"")
+    (folder / "output" / ".fiches.lock").chmod(0o444)
+    code = "from pathlib import Path; from fichemetier.cli import lock_output; "
+    code += "lock_output(Path('output')); print('verrou pris')"
+    command = [sys.executable, "-c", code]
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("root without setpriv: cannot run without write access")
+        command = ["setpriv", "--bounding-set=-all", *command]
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.stdout == "verrou pris\n", done.stderr
+
+
+def test_a_lock_that_is_a_folder_is_a_usage_error(folder, capsys):
+    (folder / "fiches" / "x.yaml").write_text(MINIMAL, encoding="utf-8")
+    (folder / "output" / ".fiches.lock").mkdir(parents=True)
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert err == "generate.py: output/.fiches.lock est un dossier : supprimez-le\n"
+
+
+def test_each_variant_has_its_own_default_folder(folder, capsys):
+    """An A5, print-shop or archive run never overwrites the A4 PDFs of the same names."""
+    (folder / "fiches" / "x.yaml").write_text(MINIMAL, encoding="utf-8")
+    runs = {
+        (): "output",
+        ("--format", "a5"): "output/a5",
+        ("--print",): "output/impression",
+        ("--pdfa",): "output/pdfa",
+        ("--format", "A5", "--print"): "output/a5-impression",
+    }
+    for options in runs:
+        assert main(["-q", "--jobs", "1", *options]) == 0
+    sizes = {
+        out: round(PdfReader(folder / out / "x.pdf").pages[0].mediabox.width * 25.4 / 72)
+        for out in runs.values()
+    }
+    assert sizes == {
+        "output": 210,
+        "output/a5": 148,
+        "output/impression": 216,
+        "output/pdfa": 210,
+        "output/a5-impression": 154,
+    }
+    assert main(["--pdfa", "--out", "archives", "-q"]) == 0  # --out still chooses
+    assert (folder / "archives" / "x.pdf").is_file()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--catalogue", "c.pdf", "--out", "pdf"], "--out ne sert à rien avec --catalogue"),
+        (["--catalogue", "c.pdf", "--force"], "--force ne sert à rien avec --catalogue"),
+        (["--check", "--out", "pdf"], "--out ne sert à rien avec --check"),
+        (["--check", "--force"], "--force ne sert à rien avec --check"),
+    ],
+)
+def test_options_that_do_nothing_in_a_mode_are_refused(folder, capsys, options, message):
+    (folder / "fiches" / "x.yaml").write_text(MINIMAL, encoding="utf-8")
+    assert main(options) == 2
+    assert capsys.readouterr().err.startswith(f"generate.py: {message}")
+    assert not (folder / "c.pdf").exists() and not (folder / "pdf").exists()

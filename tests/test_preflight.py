@@ -163,3 +163,25 @@ def test_a_phone_photo_turned_on_its_side_is_measured_as_printed(folder, capsys)
     (folder / "fiches" / "photo.yaml").write_text(text, encoding="utf-8")
     assert main(["--jobs", "1", "-q"]) == 0
     assert "attention" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("partenaire", "side"),
+    [
+        ("Avec " + "x" * 100, "à droite de "),  # onto the page number
+        (" ".join(["Fiche réalisée en collaboration avec"] * 8), "du bas de la page de "),
+    ],
+)
+def test_a_footer_past_its_box_or_the_page_names_the_partenaire_field(
+    folder, capsys, partenaire, side
+):
+    """The footer (`partenaire`, in the page's margin) is checked like the body: on A5,
+    a long word runs onto the page number, many words past the trim."""
+    (folder / "fiches" / "pied.yaml").write_text(
+        MINIMAL + f"partenaire: {partenaire}\n", encoding="utf-8"
+    )
+    assert main(["--jobs", "1", "--format", "a5"]) == 1
+    err = capsys.readouterr().err
+    assert f"fiches/pied.yaml:3: partenaire: le pied de page déborde {side}" in err
+    assert not (folder / "output" / "a5" / "pied.pdf").exists()
+    assert (folder / "output" / "a5" / "court.pdf").exists()
