@@ -1,11 +1,11 @@
-"""Step 5, batch: check and render many fiches, in parallel worker processes.
+"""Step 5b, batch: worker processes that run the pipeline's steps over many fiches.
 
-Both phases run in the same workers: first every stale fiche is loaded and validated,
-then the valid ones are rendered. Each worker sets up one Renderer (templates,
-stylesheets, fonts) the first time it renders and keeps it; outcomes stream back as
-fiches finish. Workers ignore Ctrl-C and a closed terminal: the parent stops them, then
-removes any temporary file they were writing. A worker whose parent is gone (killed with
-SIGKILL) exits by itself; a fiche that makes no progress for TASK_TIMEOUT is given up.
+Both phases of a run use the same workers (forked from a server that has imported
+WeasyPrint, so each starts warm); each sets up one Renderer the first time it renders and
+keeps it; results stream back as fiches finish. Workers ignore Ctrl-C and a closed
+terminal: the parent stops them, then removes any temporary file they were writing. A
+worker whose parent is gone (killed with SIGKILL) exits by itself; a fiche that makes no
+progress for TASK_TIMEOUT is given up.
 """
 
 from __future__ import annotations
@@ -19,17 +19,11 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .build import located
-from .errors import FicheError, FicheProblem
-from .load import Loc, load_fiche
-from .model import Fiche, advice, validate
-from .options import RenderOptions
+from .errors import FicheProblem
 from .pause import pause
-from .write import write_atomic
 
 #: A worker is replaced after this many tasks (a check or a render), bounding the native
 #: memory WeasyPrint's libraries keep (measured: +51 MB over 1 000 renders in one process).
@@ -37,43 +31,6 @@ TASKS_PER_WORKER = 250
 #: Seconds without any fiche finishing after which the workers are deemed stuck (a stopped
 #: or hung process) and stopped: a fiche takes about 1 s, the worst accepted input ~6 s.
 TASK_TIMEOUT = 300.0
-
-
-@dataclass(frozen=True)
-class Checked:
-    """Phase 1 for one fiche: the model, or the problems found (only warnings if there is a
-    model); the digest of what was read."""
-
-    source: Path
-    fiche: Fiche | None
-    problems: list[FicheProblem]
-    digest: str = ""
-    lines: dict[Loc, int] = field(default_factory=dict)  # to locate preflight findings
-
-
-@dataclass(frozen=True)
-class Job:
-    source: Path
-    target: Path | None  # None: lay out and preflight only (--check)
-    fiche: Fiche
-    dependencies: tuple[Path, ...]
-    key: str
-    options: RenderOptions = RenderOptions()
-    lines: dict[Loc, int] = field(default_factory=dict)
-    warnings: tuple[FicheProblem, ...] = ()  # from validation: shown again with the PDF's
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """Phase 2 for one fiche (the job itself is not sent back: it holds the whole model).
-    Any problem that is not a warning means no PDF was written."""
-
-    problems: list[FicheProblem]
-    seconds: float
-
-    @property
-    def failed(self) -> bool:
-        return any(not p.warning for p in self.problems)
 
 
 class Workers:
@@ -226,53 +183,6 @@ def _alive(pid: int) -> bool:
         return True
 
 
-def check(source: Path) -> Checked:
-    """Phase 1: load and validate one fiche."""
-    try:
-        loaded = load_fiche(source)
-        fiche = validate(loaded)
-        return Checked(source, fiche, advice(loaded, fiche), loaded.digest, loaded.lines)
-    except FicheError as exc:
-        return Checked(source, None, exc.problems)
-    except Exception as exc:  # a bug on odd input must not stop the other fiches
-        message = f"erreur inattendue pendant la lecture ({exc!r})"
-        return Checked(source, None, [FicheProblem(str(source), None, None, message)])
-
-
-_renderer = None
-
-
-def render(job: Job) -> Outcome:
-    """Phase 2: lay out one fiche, preflight it, and put its PDF in place unless the
-    preflight found an error; failures are reported, not raised."""
-    global _renderer
-    started = time.perf_counter()
-    pause("render", job.source.name)
-    if _renderer is None:
-        from .render import Renderer
-
-        _renderer = Renderer()
-    from .preflight import preflight  # WeasyPrint: only in the workers, not at start-up
-
-    try:
-        document = _renderer.layout(job.fiche, job.source.parent, job.options)
-        problems = [
-            located(job.source, job.lines, finding)
-            for finding in preflight(document, [job.fiche], job.options)
-        ]
-        outcome = Outcome(problems, time.perf_counter() - started)
-        if job.target is None or outcome.failed:
-            return outcome
-        data = _renderer.write(document, job.options)
-    except Exception as exc:  # a layout bug in one fiche must not stop the others
-        return _failed(job, f"erreur inattendue pendant la mise en page ({exc!r})", started)
-    try:
-        write_atomic(job.target, data)
-    except OSError as exc:
-        return _failed(job, f"impossible d'écrire {job.target} ({exc.strerror})", started)
-    return Outcome(problems, time.perf_counter() - started)
-
-
 def lost(source: Path, reason: BaseException | None = None) -> FicheProblem:
     """A worker process died (killed, out of memory) or got stuck: its fiche is reported,
     not lost."""
@@ -282,22 +192,4 @@ def lost(source: Path, reason: BaseException | None = None) -> FicheProblem:
             f"aucune fiche n'a avancé en {TASK_TIMEOUT:.0f} s (processus de travail bloqué "
             "ou arrêté ?) : fiche abandonnée, relancez"
         )
-    return FicheProblem(str(source), None, None, message)
-
-
-def checked_entries(
-    pool: Workers, files: list[Path], problems: list[FicheProblem]
-) -> Iterator[Checked]:
-    """Phase 1 over `files` in file order: the valid fiches; problems are collected."""
-    for source, checked in pool.ordered(check, files):
-        if isinstance(checked, BaseException):
-            problems.append(lost(source, checked))
-            continue
-        problems.extend(checked.problems)
-        if checked.fiche is not None:
-            yield checked
-
-
-def _failed(job: Job, message: str, started: float) -> Outcome:
-    problem = FicheProblem(str(job.source), None, None, message)
-    return Outcome([problem], time.perf_counter() - started)
+    return FicheProblem.of_file(source, message)

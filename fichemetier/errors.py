@@ -32,11 +32,25 @@ class FicheProblem:
     #: A warning (e.g. a coarse photo) is reported but the PDF is still written.
     warning: bool = False
 
+    @classmethod
+    def of_file(cls, file: object, message: str, field: str | None = None) -> FicheProblem:
+        """A problem with a whole file (or the catalogue, or a command-line option)."""
+        return cls(str(file), None, field, message)
+
+    @classmethod
+    def unexpected(cls, file: object, during: str, exc: BaseException) -> FicheProblem:
+        """A bug met on odd input: reported on its fiche, so the others still render."""
+        return cls.of_file(file, f"erreur inattendue pendant {during} ({exc!r})")
+
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         message = f"attention : {self.message}" if self.warning else self.message
         text = f"{where}: {self.field}: {message}" if self.field else f"{where}: {message}"
         return visible(text)
+
+
+class UsageError(Exception):
+    """A command-line mistake (exit code 2), as opposed to a mistake inside a fiche."""
 
 
 class FicheError(Exception):

@@ -47,23 +47,23 @@ le_metier: Il fabrique le pain.
 
 @pytest.fixture(scope="session", autouse=True)
 def _renderers_released_before_exit():
-    """A Renderer kept by an in-process batch (fichemetier.batch) is released while Python
+    """The Renderer of this process (fichemetier.pipeline.renderer) is released while Python
     still runs: freed during interpreter shutdown, WeasyPrint's FontConfiguration.__del__
     finds its C library already gone and prints an ignored TypeError."""
     yield
     import gc
 
-    from fichemetier import batch
+    from fichemetier import pipeline
 
-    batch._renderer = None
+    pipeline.renderer.cache_clear()
     gc.collect()
 
 
 @pytest.fixture(scope="session")
 def renderer():
-    from fichemetier.render import Renderer
+    from fichemetier.pipeline import renderer
 
-    return Renderer()
+    return renderer()
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""build.produce: one fiche through layout, preflight and PDF, as the batch, the catalogue
+"""pipeline.produce: one fiche through layout, preflight and PDF, as the batch, the catalogue
 and the studio call it."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from fichemetier import build
-from fichemetier.build import Request, produce
+from fichemetier import pipeline
 from fichemetier.load import load_fiche
 from fichemetier.model import validate
 from fichemetier.options import RenderOptions
+from fichemetier.pipeline import Request, produce
 
 from .conftest import SEED_YAML
 from .test_preflight import overlong
@@ -64,7 +64,7 @@ def test_a_layout_bug_is_reported_on_its_fiche_not_raised(seed_request, monkeypa
     def broken(*args, **kwargs):
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(build.renderer(), "layout", broken)
+    monkeypatch.setattr(pipeline.renderer(), "layout", broken)
     produced = produce(seed_request, RenderOptions())
     [problem] = produced.problems
     assert produced.failed and produced.pdf is None

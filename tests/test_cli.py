@@ -143,7 +143,7 @@ def test_the_lock_file_of_a_colleague_needs_no_write_access(folder):
     (folder / "output").mkdir()
     (folder / "output" / ".fiches.lock").write_bytes(b"")
     (folder / "output" / ".fiches.lock").chmod(0o444)
-    code = "from pathlib import Path; from fichemetier.cli import lock_output; "
+    code = "from pathlib import Path; from fichemetier.outputs import lock_output; "
     code += "lock_output(Path('output')); print('verrou pris')"
     command = [sys.executable, "-c", code]
     if os.geteuid() == 0:

@@ -1,7 +1,7 @@
 """The studio's pages and routes (Starlette), rendered on the server with Jinja2.
 
 Validation and rendering are the command line's own (`load`, `model.validate`,
-`build.produce`): the same fiche gets the same French messages and the same PDF here.
+`pipeline.produce`): the same fiche gets the same French messages and the same PDF here.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The preview: the project's one build call (`build.produce`) in a worker process with a
+"""The preview: the project's one build call (`pipeline.produce`) in a worker process with a
 time limit, and the PDF's pages as PNG pictures.
 
 A hostile fiche (a layout that never ends) must not hang the server: the worker is killed
@@ -13,10 +13,10 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..build import Request, produce
 from ..errors import FicheProblem
 from ..model import Fiche
 from ..options import RenderOptions
+from ..pipeline import Request, produce
 
 TIME_LIMIT = 30.0
 SCALE = 1.25  # 90 dpi: sharp enough beside the form, ~0.2 MB a page

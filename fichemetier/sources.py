@@ -1,0 +1,54 @@
+"""Which files are fiches: the paths named on the command line, folders expanded.
+
+Shared by the command line and the studio, so that both see the same fiches in a folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import UsageError
+from .paths import shown
+
+FICHE_SUFFIXES = (".yaml", ".yml")
+DEFAULT_FOLDER = Path("fiches")
+
+
+def collect(paths: list[Path]) -> list[Path]:
+    """The fiche files named on the command line, folders expanded to their fiches."""
+    files: list[Path] = []
+    for path in paths or [DEFAULT_FOLDER]:
+        if path.is_dir():
+            files.extend(fiches_in(path))
+        elif path.is_file():
+            files.append(path)  # named on purpose: taken whatever its name
+        else:
+            raise UsageError(f"{path} : fichier ou dossier introuvable")
+    if not files:
+        raise UsageError(
+            f"aucune fiche (.yaml) dans {', '.join(map(str, paths or [DEFAULT_FOLDER]))}"
+        )
+    return [shown(f) for f in dict.fromkeys(files)]
+
+
+def fiches_in(folder: Path) -> list[Path]:
+    """A folder's fiches: `.yaml`/`.yml` in any case (`.YAML` from a Windows stick), not
+    hidden files nor editors' and systems' leftovers (`.#x.yaml`, `._x.yaml` from macOS,
+    `x.yaml~`): those are copies, not fiches."""
+    try:
+        children = sorted(folder.iterdir())
+    except OSError as exc:
+        raise UsageError(f"{folder} : dossier illisible ({exc.strerror})") from None
+    return [
+        path
+        for path in children
+        if path.suffix.lower() in FICHE_SUFFIXES
+        and not path.name.startswith(".")
+        and path.is_file()
+    ]
+
+
+def folders_read(paths: list[Path]) -> list[Path]:
+    """The folders a run reads whole (by default, fiches/): only there may the PDFs of
+    fiches that are gone be removed."""
+    return [path for path in paths or [DEFAULT_FOLDER] if path.is_dir()]
