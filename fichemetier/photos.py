@@ -17,6 +17,7 @@ import io
 import math
 import warnings
 from pathlib import Path
+from typing import IO
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
@@ -39,6 +40,13 @@ class PhotoError(ValueError):
 def check(path: Path, name: str) -> None:
     """Raise PhotoError unless `path` is a JPEG or PNG that decodes completely."""
     _decoded(path, name)
+
+
+def suffix_of(raw: bytes, name: str) -> str:
+    """`.jpg` or `.png` for an uploaded photo (the studio) that passes the same checks as a
+    photo named in a fiche; PhotoError otherwise (SVG, HEIC, a PDF, a truncated file…)."""
+    with _decoded(io.BytesIO(raw), name) as image:
+        return ".jpg" if image.format == "JPEG" else ".png"
 
 
 def printable(path: Path) -> tuple[bytes, str]:
@@ -83,7 +91,7 @@ _SIDEWAYS = (Image.Transpose.TRANSPOSE, Image.Transpose.ROTATE_270,
              Image.Transpose.TRANSVERSE, Image.Transpose.ROTATE_90)  # fmt: skip
 
 
-def _decoded(path: Path, name: str) -> Image.Image:
+def _decoded(path: Path | IO[bytes], name: str) -> Image.Image:
     """Open with the pixel limit checked on the header, then decode strictly."""
     ImageFile.LOAD_TRUNCATED_IMAGES = False  # WeasyPrint turns it on when imported
     unreadable = PhotoError(f"« {name} » n'est pas une image lisible (JPEG ou PNG)")

@@ -1,14 +1,19 @@
 """pipeline.produce: one fiche through layout, preflight and PDF, as the batch, the catalogue
-and the studio call it."""
+and the studio call it; build: the kinds of run the command line makes."""
 
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from fichemetier import pipeline
+from fichemetier.build import BatchRun, CatalogueRun, CheckRun
+from fichemetier.cli import parse_args, settings
 from fichemetier.load import load_fiche
 from fichemetier.model import validate
 from fichemetier.options import RenderOptions
@@ -69,3 +74,39 @@ def test_a_layout_bug_is_reported_on_its_fiche_not_raised(seed_request, monkeypa
     [problem] = produced.problems
     assert produced.failed and produced.pdf is None
     assert "erreur inattendue" in problem.message and "ZeroDivisionError" in problem.message
+
+
+def test_a_parallel_batch_never_imports_weasyprint_in_the_parent(tmp_path):
+    """The workers lay out (and say when the slow font path is in use); the parent only
+    reads their results, so its start-up and memory stay small."""
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yaml").write_text(SEED_YAML.read_text(encoding="utf-8"))
+    code = (
+        "import sys; from fichemetier.cli import main; "
+        "code = main(['a.yaml', 'b.yaml', '--jobs', '2', '-q']); "
+        "print(code, 'weasyprint' in sys.modules, 'fichemetier.render' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.split() == ["0", "False", "False"], done.stderr
+    assert len(list((tmp_path / "output").glob("*.pdf"))) == 2
+
+
+@pytest.mark.parametrize(
+    ("arguments", "kind"),
+    [
+        ([], BatchRun),
+        (["--check"], CheckRun),
+        (["--catalogue", "c.pdf", "--check"], CatalogueRun),
+    ],
+)
+def test_the_command_line_becomes_one_kind_of_run(arguments, kind, monkeypatch):
+    monkeypatch.chdir(SEED_YAML.parent.parent)
+    run = settings(parse_args(arguments + ["--format", "a5"]))
+    assert type(run) is kind and run.options.format == "a5"
+    assert run.files == [Path("fiches/developpeur-back-end.yaml")]
+    if kind is BatchRun:
+        assert run.out == Path("output/a5") and run.folders == [Path("fiches")]
+    if kind is CatalogueRun:
+        assert not run.write

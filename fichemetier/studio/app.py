@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import json
 import time
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from .. import photos
 from ..errors import FicheError, FicheProblem
 from ..load import LoadedFiche, load_fiche
 from ..model import PHOTO_TYPES, Fiche, validate
@@ -186,10 +186,10 @@ def create_app(folder: Path, token: str | None = None, time_limit: float = 30.0)
         raw = await upload.read(MAX_PHOTO + 1)
         if len(raw) > MAX_PHOTO:
             return JSONResponse({"erreur": "photo trop lourde (10 Mo au plus)"}, 413)
-        suffix = _image_suffix(raw)
-        if suffix is None:
-            message = "ce fichier n'est pas une photo JPEG ou PNG lisible"
-            return JSONResponse({"erreur": message}, 415)
+        try:
+            suffix = photos.suffix_of(raw, upload.filename or "photo")
+        except photos.PhotoError as exc:  # the same checks as a photo named in a fiche
+            return JSONResponse({"erreur": str(exc)}, 415)
         target = studio.folder.root / f"{path.stem}-photo{suffix}"
         for other in (".jpg", ".png"):  # one photo per fiche
             if other != suffix:
@@ -337,17 +337,3 @@ def _thumbnail(studio: Studio, path: Path) -> tuple[list[FicheProblem], bytes | 
             picture = preview.pages[0] if preview.pages else None
             studio.thumbnails[key] = (preview.problems, picture)
     return studio.thumbnails[key]
-
-
-def _image_suffix(raw: bytes) -> str | None:
-    """`.jpg` or `.png` when Pillow decodes the whole picture as one (SVG, HEIC, a PDF or
-    a truncated file are refused)."""
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(raw)) as image:
-            kind = image.format
-            image.load()
-    except Exception:  # any decoding failure, including Pillow's DecompressionBombError
-        return None
-    return {"JPEG": ".jpg", "PNG": ".png"}.get(kind or "")

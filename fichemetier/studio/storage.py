@@ -24,6 +24,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from ..load import MAX_BYTES, file_digest
 from ..model import Fiche
+from ..sources import fiches_in
 from ..write import write_atomic
 
 DRAFTS = ".brouillons"
@@ -53,8 +54,8 @@ class Folder:
         self.root = root.resolve()
 
     def fiches(self) -> list[Path]:
-        found = [*self.root.glob("*.yaml"), *self.root.glob("*.yml")]
-        return sorted(p for p in found if self._inside(p) and p.is_file())
+        """The folder's fiches, as the command line sees them (sources.fiches_in)."""
+        return [p for p in fiches_in(self.root) if self._inside(p)]
 
     def path(self, name: str) -> Path:
         """The fiche called `name` (a bare file name), refused if it leaves the folder."""
