@@ -56,7 +56,8 @@ class FrenchArgumentParser(argparse.ArgumentParser):
 
     def __init__(self, *args, version: str | None = None, **kwargs):
         kwargs.setdefault("formatter_class", FrenchHelpFormatter)
-        super().__init__(*args, add_help=False, **kwargs)
+        kwargs["add_help"] = False  # ours, in French, below
+        super().__init__(*args, **kwargs)
         self._positionals.title = "arguments"
         self._optionals.title = "options"
         self.add_argument("-h", "--help", action="help", help="affiche cette aide et s'arrête")

@@ -122,10 +122,12 @@ def ending(
 
 def _batch(settings: BatchRun | CheckRun, report: Report) -> int:
     started = time.perf_counter()
-    writing = isinstance(settings, BatchRun)
-    cache = BuildCache(settings.out, setup_key(settings.options.key())) if writing else None
-    out = settings.out if writing else None
-    force = settings.force if writing else False
+    out: Path | None = None
+    cache: BuildCache | None = None
+    if isinstance(settings, BatchRun):
+        out = settings.out
+        cache = BuildCache(out, setup_key(settings.options.key()))
+    force = isinstance(settings, BatchRun) and settings.force
     stale, up_to_date, problems = triage(settings.files, out, cache, force=force)
     done = 0
     try:
@@ -139,10 +141,12 @@ def _batch(settings: BatchRun | CheckRun, report: Report) -> int:
         # of an earlier run that was killed)
         if out is not None:
             remove_leftovers(out)
-    removed = remove_stale(cache, out, settings.folders) if cache and out else 0
+    removed = 0
+    if isinstance(settings, BatchRun) and cache is not None:
+        removed = remove_stale(cache, settings.out, settings.folders)
     failed, warnings = tally(problems)
     counts = Counts(done, up_to_date, failed, warnings, removed)
-    return ending(report, problems, counts, started, check=not writing)
+    return ending(report, problems, counts, started, check=cache is None)
 
 
 def triage(
@@ -288,7 +292,8 @@ def _catalogue(settings: CatalogueRun, report: Report) -> int:
     if settings.niveau:
         filtre = f"avec une formation de niveau {niveau_label(settings.niveau)}"
     chosen = select(entries, settings.niveau)
-    bound, pages = [], 0
+    bound: list[Entry] = []
+    pages = 0
     if chosen:
         with report.progress(1):
             bound, pages, found = _bind(settings, chosen, lines, filtre)

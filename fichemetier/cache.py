@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import platform
+from collections.abc import Sequence
 from dataclasses import asdict
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -108,7 +109,7 @@ class BuildCache:
         target: Path,
         dependencies: list[Path],
         key: str,
-        warnings: list[FicheProblem] = (),
+        warnings: Sequence[FicheProblem] = (),
     ) -> None:
         """Remember a PDF just written; `key` is the inputs_key taken *before* rendering, so
         a fiche edited during the render is seen as changed next time. Its preflight

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 
@@ -26,12 +27,19 @@ class Node:
     annotations: list[pikepdf.Object] = field(default_factory=list)
 
 
+def _kids(element: pikepdf.Object) -> list[Any]:
+    """An element's /K as a list: absent, one kid, or an array of them."""
+    kids = element.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
 def struct_nodes(pdf: pikepdf.Pdf) -> Iterator[Node]:
     """Every structure element, depth first, in reading order."""
 
     def walk(element: pikepdf.Object, depth: int) -> Iterator[Node]:
-        kids = element.get("/K")
-        kids = list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
+        kids = _kids(element)
         node = Node(str(element.S)[1:], depth, str(element.Alt) if "/Alt" in element else None)
         for kid in kids:
             if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
@@ -70,17 +78,15 @@ def read_aloud(path: Path, tags: tuple[str, ...] = ("P", "H1", "H2", "H3", "LBod
     texts = marked_texts(path)
     found: list[tuple[str, str]] = []
     with pikepdf.open(path) as pdf:
-        pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
+        pages: dict[Any, int] = {page.objgen: index for index, page in enumerate(pdf.pages)}
 
-        def text(element: pikepdf.Object, page: int | None) -> str:
+        def text(element: pikepdf.Object, page: int) -> str:
             if "/ActualText" in element:
                 return str(element.ActualText)
             if "/Pg" in element:
                 page = pages.get(element.Pg.objgen, page)
-            kids = element.get("/K")
-            kids = list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
             parts = []
-            for kid in kids:
+            for kid in _kids(element):
                 if isinstance(kid, int):
                     parts.append(texts.get((page, kid), ""))
                 elif kid.get("/Type") == "/MCR":
@@ -92,9 +98,8 @@ def read_aloud(path: Path, tags: tuple[str, ...] = ("P", "H1", "H2", "H3", "LBod
                 found.append((str(element.S)[1:], whole))
             return whole
 
-        root = pdf.Root.StructTreeRoot
-        for kid in root.K if isinstance(root.K, pikepdf.Array) else [root.K]:
-            text(kid, None)
+        for kid in _kids(pdf.Root.StructTreeRoot):
+            text(kid, 0)  # the first page until an element names its own
     return found
 
 
@@ -113,7 +118,7 @@ def fonts(pdf: pikepdf.Pdf) -> dict[str, dict[str, bool]]:
     for page in pdf.pages:
         for font in page.Resources.get("/Font", {}).values():
             described = font.DescendantFonts[0] if "/DescendantFonts" in font else font
-            descriptor = described.get("/FontDescriptor", {})
+            descriptor: Any = described.get("/FontDescriptor", {})
             found[str(font.BaseFont)[1:]] = {
                 "embedded": any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")),
                 "tounicode": "/ToUnicode" in font,
@@ -128,6 +133,15 @@ def xmp_identification(pdf: pikepdf.Pdf) -> dict[str, str]:
     return {key: str(meta[key]) for key in keys if key in meta}
 
 
+def _get(dictionary: Any, *keys: str) -> Any:
+    """dictionary[k1][k2]…, or None where one is missing."""
+    for key in keys:
+        if dictionary is None:
+            return None
+        dictionary = dictionary.get(key)
+    return dictionary
+
+
 def report(path: Path) -> str:
     with pikepdf.open(path) as pdf:
         nodes = list(struct_nodes(pdf))
@@ -137,9 +151,9 @@ def report(path: Path) -> str:
         figures = [f"« {n.alt} »" for n in nodes if n.tag == "Figure"]
         lines = [
             f"{path}",
-            f"  tagged: {bool(pdf.Root.get('/MarkInfo', {}).get('/Marked', False))}, "
+            f"  tagged: {bool(_get(pdf.Root, '/MarkInfo', '/Marked'))}, "
             f"language: {pdf.Root.get('/Lang', '(none)')}, "
-            f"title shown: {bool(pdf.Root.get('/ViewerPreferences', {}).get('/DisplayDocTitle'))}",
+            f"title shown: {bool(_get(pdf.Root, '/ViewerPreferences', '/DisplayDocTitle'))}",
             f"  identification: {xmp_identification(pdf) or '(none)'}",
             f"  structure: {len(nodes)} elements, depth {max((n.depth for n in nodes), default=0)}",
             "  tags: " + ", ".join(f"{tag}×{count}" for tag, count in tags),

@@ -58,7 +58,7 @@ def printable(path: Path) -> tuple[bytes, str]:
     turn = _TURNS.get(image.getexif().get(0x0112, 1))
     plain = image.mode in ("RGB", "L") and "icc_profile" not in image.info
     if turn is None and plain and _fits(image):
-        return path.read_bytes(), Image.MIME[image.format]
+        return path.read_bytes(), Image.MIME[str(image.format)]
     if image.mode in ("P", "PA", "1"):
         image = _printable_mode(image)
     width, height = TARGET_PX[::-1] if turn in _SIDEWAYS else TARGET_PX
@@ -146,7 +146,7 @@ def _printable_mode(image: Image.Image) -> Image.Image:
     """RGB, grey, or with alpha: what a PDF (and PDF/A) embeds without surprise. 16-bit
     grey is scaled to 8 bits (a plain convert would clip it to white); CMYK becomes RGB."""
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
-        maximum = 65535 if image.mode.startswith("I;16") else max(image.getextrema()[1], 1)
+        maximum = 65535 if image.mode.startswith("I;16") else max(int(image.getextrema()[1]), 1)  # type: ignore[arg-type]
         image = image.convert("I").point(lambda v: v * (255 / maximum)).convert("L")
     if image.mode in ("RGB", "L", "RGBA", "LA"):
         return image

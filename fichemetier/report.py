@@ -7,12 +7,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .errors import FicheProblem, visible
 
+if TYPE_CHECKING:  # rich is imported only for a terminal
+    from rich.progress import Progress
+
 #: Rich prints what it is given as it is: no markup (`[red]`), no emoji codes (`:warning:`),
 #: no highlighting; names and messages come from fiches and file names.
-CONSOLE_OPTIONS = {"markup": False, "emoji": False, "highlight": False}
 
 
 class Report:
@@ -57,8 +60,8 @@ class ProgressReport(Report):
         super().__init__(quiet=False)
         from rich.console import Console
 
-        self.console = Console(stderr=True, **CONSOLE_OPTIONS)
-        self.bar = None
+        self.console = Console(stderr=True, markup=False, emoji=False, highlight=False)
+        self.bar: Progress | None = None
 
     @contextmanager
     def progress(self, total: int) -> Iterator[None]:
@@ -94,10 +97,15 @@ class ProgressReport(Report):
 
     def problem(self, problem: FicheProblem) -> None:
         style = "yellow" if problem.warning else "red"
-        self.console.print(str(problem), style=style, **CONSOLE_OPTIONS)
+        self._print(str(problem), style)
 
     def note(self, text: str) -> None:
-        self.console.print(visible(text), style="yellow", **CONSOLE_OPTIONS)
+        self._print(visible(text), "yellow")
+
+    def _print(self, text: str, style: str) -> None:
+        """Text of the fiches as it is: no rich markup (`[red]`), emoji codes (`:warning:`)
+        nor highlighting read in a file name or a message."""
+        self.console.print(text, style=style, markup=False, emoji=False, highlight=False)
 
 
 def reporter(quiet: bool) -> Report:

@@ -15,6 +15,8 @@ WeasyPrint 70's tags, repaired with pikepdf in the finishing pass:
 
 from __future__ import annotations
 
+from typing import Any
+
 import pikepdf
 from lxml import etree
 
@@ -52,7 +54,7 @@ class Tree:
         mapping = self.parents.get(page)
         return mapping[mcid] if mapping is not None and mcid < len(mapping) else None
 
-    def adopt(self, kid, old, new) -> pikepdf.Object:
+    def adopt(self, kid, old, new) -> Any:
         """`kid` of `old` moves to `new`: its back-pointers follow; returns it as `new`
         holds it (an MCID from another page becomes a marked-content reference)."""
         if isinstance(kid, int):
@@ -126,9 +128,11 @@ def _artifacts(tree: Tree, keys: set[Key]) -> None:
         page = tree.pdf.pages[page_index]
         mcids = {mcid for p, mcid in keys if p == page_index}
         operations = []
-        for operands, operator in pikepdf.parse_content_stream(page):
+        for instruction in pikepdf.parse_content_stream(page):
+            operands: Any = instruction.operands
+            operator = instruction.operator
             if operator == pikepdf.Operator("BDC") and isinstance(operands[1], pikepdf.Dictionary):
-                mcid = operands[1].get("/MCID")
+                mcid: Any = operands[1].get("/MCID")
                 if mcid is not None and int(mcid) in mcids:
                     operands, operator = [pikepdf.Name.Artifact], pikepdf.Operator("BMC")
             operations.append((operands, operator))

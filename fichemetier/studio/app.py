@@ -52,7 +52,7 @@ class Studio:
     )
 
 
-def create_app(folder: Path, token: str | None = None, time_limit: float = 30.0) -> Starlette:
+def create_app(folder: Path, token: str | None = None, time_limit: float = 30.0) -> Guard:
     studio = Studio(Folder(folder), Worker(time_limit))
     env = Environment(
         loader=FileSystemLoader(TEMPLATES / "studio"),

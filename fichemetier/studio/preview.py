@@ -11,6 +11,8 @@ import io
 import multiprocessing
 import threading
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from ..errors import FicheProblem
@@ -76,16 +78,16 @@ class Worker:
     def __init__(self, time_limit: float = TIME_LIMIT):
         self.time_limit = time_limit
         self.lock = threading.Lock()
-        self.process = None
-        self.connection = None
+        self.process: BaseProcess | None = None
+        self.connection: Connection | None = None
 
     def _start(self) -> None:
         context = multiprocessing.get_context("spawn")  # no state inherited from the server
         parent, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child,), daemon=True)
-        self.process.start()
+        process = context.Process(target=_serve, args=(child,), daemon=True)
+        process.start()
         child.close()
-        self.connection = parent
+        self.process, self.connection = process, parent
 
     def render(
         self, fiche: Fiche, source: Path, options: RenderOptions, scale: float = SCALE
@@ -93,10 +95,12 @@ class Worker:
         with self.lock:
             if self.process is None or not self.process.is_alive():
                 self._start()
+            connection = self.connection
+            assert connection is not None  # _start made it
             try:
-                self.connection.send((fiche, source, options, scale))
-                if self.connection.poll(self.time_limit):
-                    return self.connection.recv()
+                connection.send((fiche, source, options, scale))
+                if connection.poll(self.time_limit):
+                    return connection.recv()
                 message = (
                     f"la mise en page a pris plus de {self.time_limit:.0f} s et a été arrêtée : "
                     "la fiche est-elle bien une fiche ?"

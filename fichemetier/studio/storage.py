@@ -191,14 +191,14 @@ def _merge(old: Any, new: Any, order: list[str] | None = None) -> Any:
                 target.insert(_position(target, key, order or list(new)), key, merged)
         return target
     if isinstance(new, list):
-        target = old if isinstance(old, CommentedSeq) else CommentedSeq()
-        del target[len(new) :]
+        items = old if isinstance(old, CommentedSeq) else CommentedSeq()
+        del items[len(new) :]
         for index, value in enumerate(new):
-            if index < len(target):
-                target[index] = _merge(target[index], value)
+            if index < len(items):
+                items[index] = _merge(items[index], value)
             else:
-                target.append(_merge(None, value))
-        return target
+                items.append(_merge(None, value))
+        return items
     return _scalar(old, new)
 
 
