@@ -126,6 +126,23 @@ def test_workers_are_replaced_along_a_long_batch(many, capsys, monkeypatch):
     assert len(complete_pdfs(many / "output")) == COPIES
 
 
+def worker_pid(_item) -> int:
+    return os.getpid()
+
+
+def test_each_slice_of_tasks_gets_fresh_worker_processes(monkeypatch):
+    """Workers are replaced after TASKS_PER_WORKER tasks each (the native memory they keep):
+    the processes that ran one slice of the items never run another."""
+    from fichemetier import batch
+
+    monkeypatch.setattr(batch, "TASKS_PER_WORKER", 2)  # slices of 2 workers × 2 tasks
+    results = list(batch.Workers(2).ordered(worker_pid, range(12)))
+    assert [item for item, _ in results] == list(range(12))
+    slices = [{pid for _, pid in results[start : start + 4]} for start in range(0, 12, 4)]
+    assert all(pid != os.getpid() for pids in slices for pid in pids)
+    assert not (slices[0] & slices[1] or slices[1] & slices[2] or slices[0] & slices[2])
+
+
 def test_a_batch_killed_outright_leaves_only_complete_pdfs(many):
     """SIGKILL to the whole process group (power cut, `kill -9`) while the build record is
     half-saved (held there by the FICHEMETIER_PAUSE hook): no cleanup runs at all, yet
