@@ -18,6 +18,8 @@ from typing import Any
 
 import pikepdf
 
+from .arguments import FrenchArgumentParser
+
 
 @dataclass
 class Node:
@@ -169,16 +171,29 @@ def report(path: Path) -> str:
     return "\n".join(lines)
 
 
-def main(arguments: list[str]) -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = FrenchArgumentParser(
+        prog="python -m fichemetier.inspect_pdf",
+        description="Ce qu'un lecteur d'écran et un outil d'archivage voient d'un PDF : "
+        "balises, langue, titre, polices, liens, identification PDF/UA et PDF/A.",
+    )
+    parser.add_argument(
+        "pdfs",
+        nargs="*",
+        type=Path,
+        metavar="FICHIER.pdf",
+        default=[Path("output/developpeur-back-end.pdf")],
+        help="les PDF à inspecter (par défaut : output/developpeur-back-end.pdf)",
+    )
     status = 0
-    for argument in arguments or ["output/developpeur-back-end.pdf"]:
+    for path in parser.parse_args(argv).pdfs:
         try:
-            print(report(Path(argument)))
+            print(report(path))
         except (OSError, pikepdf.PdfError) as exc:
-            print(f"{argument}: illisible ({exc})", file=sys.stderr)
+            print(f"{path}: illisible ({exc})", file=sys.stderr)
             status = 1
     return status
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())
