@@ -1,0 +1,63 @@
+"""finishing: what is drawn on a PDF after WeasyPrint (QR codes, crop marks), on a small
+PDF made here, so that each drawing is checked alone."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pikepdf
+
+from fichemetier.finishing import Finishing, QRPlacement, finish
+from fichemetier.qrcodes import QUIET, qr_runs
+
+URL = "https://www.onisep.fr/metier/boulanger"
+MEDIA, TRIM = [0, 0, 612, 858], [8.5, 8.5, 603.5, 849.5]  # A4 + 3 mm bleed, in points
+
+
+def blank_pdf(trim: list[float] = TRIM) -> bytes:
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(MEDIA[2], MEDIA[3]))
+    pdf.pages[0].TrimBox = pikepdf.Array(trim)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def drawn(pdf: bytes) -> str:
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        page = document.pages[0]
+        page.contents_coalesce()
+        return page.Contents.read_bytes().decode()
+
+
+def test_a_qr_code_is_drawn_as_an_artifact_one_rectangle_per_dark_run():
+    code = QRPlacement(page=0, x=100, y=700, module=0.75, url=URL)
+    content = drawn(finish(blank_pdf(), [code], "#123456", Finishing()))
+    [artifact] = re.findall(r"/Artifact BMC(.*?)EMC", content, re.S)
+    size, runs = qr_runs(URL)
+    assert artifact.count(" 1 re") == len(runs)  # modules: one unit-high rectangle per run
+    side = (size + 2 * QUIET) * 0.75
+    assert f"100.000 {700 - side:.3f} {side:.3f} {side:.3f} re f" in artifact  # white ground
+    assert "0.071 0.204 0.337 rg" in artifact  # the theme colour #123456
+
+
+def test_no_crop_marks_unless_asked():
+    assert " m " not in drawn(finish(blank_pdf(), [], "#000000", Finishing()))
+
+
+def test_crop_marks_stay_in_the_bleed_and_point_at_the_trim_corners():
+    content = drawn(finish(blank_pdf(), [], "#000000", Finishing(crop_marks=True)))
+    segments = re.findall(r"([\d.]+) ([\d.]+) m ([\d.]+) ([\d.]+) l", content)
+    assert len(segments) == 2 * 8  # 8 marks, drawn twice (white halo, then black)
+    x0, y0, x1, y1 = TRIM
+    for segment in segments:
+        ax, ay, bx, by = map(float, segment)
+        for x, y in ((ax, ay), (bx, by)):
+            assert not (x0 < x < x1 and y0 < y < y1), "a mark reaches into the page"
+        assert ax == bx and {ax} <= {x0, x1} or ay == by and {ay} <= {y0, y1}
+
+
+def test_a_pdf_without_structure_tree_keeps_its_pages():
+    with pikepdf.open(io.BytesIO(finish(blank_pdf(), [], "#000000", Finishing()))) as pdf:
+        assert len(pdf.pages) == 1 and "/StructTreeRoot" not in pdf.Root
