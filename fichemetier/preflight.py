@@ -131,14 +131,14 @@ def _margin_overflows(document: Document) -> list[Finding]:
         fiche = next((p.fiche for p in placed_boxes(page) if p.fiche is not None), None)
         margins = margin_boxes(page)
         for margin in margins:
-            if (champ := MARGIN_FIELDS.get(margin.at_keyword)) is None:
+            if (champ := MARGIN_FIELDS.get(margin.keyword)) is None:
                 continue
             right = min(
                 [page.width]
                 + [
                     other.x
                     for other in margins
-                    if other.at_keyword[:4] == margin.at_keyword[:4]
+                    if other.keyword[:4] == margin.keyword[:4]
                     and other.x > margin.x
                     and other.texts
                 ]
@@ -152,7 +152,7 @@ def _margin_overflows(document: Document) -> list[Finding]:
                 ):
                     where = (fiche if fiche is not None else 0, champ)
                     if distance > TOLERANCE_PX and distance > worst.get(where, (0,))[0]:
-                        worst[where] = (distance, side, number, MARGIN_NAMES[margin.at_keyword])
+                        worst[where] = (distance, side, number, MARGIN_NAMES[margin.keyword])
     return [
         Finding(
             champ,

@@ -196,7 +196,7 @@ def content_area(page) -> Rect:
 class Margin:
     """A margin box of the page (`@bottom-left`…): where it starts, and its texts."""
 
-    at_keyword: str
+    keyword: str  # its at-rule: "@bottom-left"
     x: float  # its border box's left edge
     texts: list[Rect]
 
