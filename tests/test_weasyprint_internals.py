@@ -94,8 +94,11 @@ def test_every_reader_works_on_a_laid_out_page(probe):
     assert slots[0].width == pytest.approx(12 * px * 0.75)
     assert list(links) == ["cible"] and re.fullmatch(r"Métier \d", links["cible"])
     # the hooks noted: each drawn text's MCID, a line broken at a space, the leader
-    assert all(mcid is not None for text, mcid, *_ in notes if text.strip())
-    assert any(lost for _, _, lost, _, _ in notes)
+    hooks = UPGRADE + "- the hook on {} is no longer called"
+    assert all(mcid is not None for text, mcid, *_ in notes if text.strip()), hooks.format(
+        "Stream.marked"
+    )
+    assert any(lost for _, _, lost, _, _ in notes), hooks.format("the line breaker")
     assert any(t.leader for t in texts)
     assert {hyphen for *_, hyphen, _ in notes} == {"‐"}
 
@@ -123,6 +126,4 @@ def test_no_other_module_touches_weasyprint_internals():
             f"{path.relative_to(PACKAGE)}:{source.count(chr(10), 0, m.start()) + 1}: {m[0]}"
             for m in INTERNAL_NAMES.finditer(source)
         ]
-    assert not found, "WeasyPrint internals outside weasyprint_internals.py:\n" + "\n".join(
-        found
-    )
+    assert not found, "WeasyPrint internals outside weasyprint_internals.py:\n" + "\n".join(found)
