@@ -4,11 +4,13 @@ changed (fichemetier/weasyprint_internals.py's docstring lists what to re-check)
 from __future__ import annotations
 
 import ast
+import gc
 import re
 from pathlib import Path
 
 import pytest
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 
 import fichemetier
 from fichemetier import weasyprint_internals as internals
@@ -54,9 +56,12 @@ def test_weasyprint_has_every_internal_we_use():
 def probe():
     """A small page laid out and written, through every function of the module."""
     internals.install()
-    document = HTML(string=PROBE).render(pdf_tags=True)
+    fonts = FontConfiguration()
+    document = HTML(string=PROBE).render(pdf_tags=True, font_config=fonts)
     document.write_pdf(pdf_tags=True)
-    return document
+    yield document
+    del document, fonts  # freed now, not at exit (see conftest.py)
+    gc.collect()
 
 
 def test_every_reader_works_on_a_laid_out_page(probe):
