@@ -22,7 +22,6 @@ from .qrcodes import QUIET, qr_runs
 from .structure import declare_pdfua, repair
 from .tagging import ReadingNotes
 
-PT_PER_PX = 0.75  # WeasyPrint's CSS pixels to PDF points
 #: Crop marks: gap between the trim corner and its marks, halo and stroke (points).
 GAP = 1.5
 HALO = 1.2

@@ -9,24 +9,31 @@ catalogue with `data-fiche`) so the CLI can give the file and line.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from PIL import Image
 from weasyprint import Document
-from weasyprint.formatting_structure import boxes
 
+from .load import Loc
 from .model import Fiche
 from .options import RenderOptions
+from .weasyprint_internals import (
+    border_rect,
+    classes,
+    content_area,
+    content_right,
+    is_image,
+    margin_bottom,
+    margin_boxes,
+    painted,
+    placed_boxes,
+    size,
+)
 
 PX_PER_MM = 96 / 25.4  # WeasyPrint lays out in CSS pixels
 TOLERANCE_PX = 1.0  # rounding, justified lines: well under a printed stroke
 PRINT_DPI = 300
-
-Loc = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,7 @@ def _over_budget(fiche: int, pages: list, options: RenderOptions) -> Finding | N
         return None
     extra = pages[budget:]
     height = sum(_content_height(page) for page in extra) / PX_PER_MM
-    first = next((p.champ for p in placed_boxes(extra[0]) if p.champ and _painted(p.box)), ())
+    first = next((p.champ for p in placed_boxes(extra[0]) if p.champ and painted(p.box)), ())
     over = len(extra)
     message = (
         f"la fiche fait {len(pages)} pages au format {options.format.upper()}, qui en "
@@ -83,14 +90,12 @@ def _overflows(document: Document) -> list[Finding]:
     or past the page's content area, once per field, with the larger distance."""
     worst: dict[tuple[int | None, Loc], tuple[float, str, int]] = {}
     for number, page in enumerate(document.pages, start=1):
-        left, top, right, bottom = _content_area(page)
+        left, top, right, bottom = content_area(page)
         for placed in placed_boxes(page):
-            box = placed.box
-            if not _painted(box):
+            if not painted(placed.box):
                 continue
-            x0, y0 = box.border_box_x(), box.border_box_y()  # what is painted, not margins
-            x1, y1 = x0 + box.border_width(), y0 + box.border_height()
-            frame_right = placed.frame.content_box_x() + placed.frame.width
+            x0, y0, x1, y1 = border_rect(placed.box)  # what is painted, not margins
+            frame_right = content_right(placed.frame)
             where = (placed.fiche, placed.champ)
             for distance, side in (
                 (x1 - right, "la marge droite"),
@@ -124,23 +129,21 @@ def _margin_overflows(document: Document) -> list[Finding]:
     worst: dict[tuple[int | None, Loc], tuple[float, str, int, str]] = {}
     for number, page in enumerate(document.pages, start=1):
         fiche = next((p.fiche for p in placed_boxes(page) if p.fiche is not None), None)
-        margins = [b for b in page._page_box.children if isinstance(b, boxes.MarginBox)]
+        margins = margin_boxes(page)
         for margin in margins:
-            if (champ := MARGIN_FIELDS.get(margin.at_keyword)) is None:
+            if (champ := MARGIN_FIELDS.get(margin.keyword)) is None:
                 continue
             right = min(
                 [page.width]
                 + [
-                    other.border_box_x()
+                    other.x
                     for other in margins
-                    if other.at_keyword[:4] == margin.at_keyword[:4]
-                    and other.border_box_x() > margin.border_box_x()
-                    and _texts(other)
+                    if other.keyword[:4] == margin.keyword[:4]
+                    and other.x > margin.x
+                    and other.texts
                 ]
             )
-            for text in _texts(margin):
-                x0, y0 = text.border_box_x(), text.border_box_y()
-                x1, y1 = x0 + text.border_width(), y0 + text.border_height()
+            for x0, y0, x1, y1 in margin.texts:
                 for distance, side in (
                     (x1 - right, "à droite"),
                     (-x0, "du bord gauche de la page"),
@@ -149,7 +152,7 @@ def _margin_overflows(document: Document) -> list[Finding]:
                 ):
                     where = (fiche if fiche is not None else 0, champ)
                     if distance > TOLERANCE_PX and distance > worst.get(where, (0,))[0]:
-                        worst[where] = (distance, side, number, MARGIN_NAMES[margin.at_keyword])
+                        worst[where] = (distance, side, number, MARGIN_NAMES[margin.keyword])
     return [
         Finding(
             champ,
@@ -161,20 +164,13 @@ def _margin_overflows(document: Document) -> list[Finding]:
     ]
 
 
-def _texts(box: boxes.Box) -> list[boxes.TextBox]:
-    if isinstance(box, boxes.TextBox):
-        return [box]
-    return [text for child in getattr(box, "children", ()) for text in _texts(child)]
-
-
 def _photo_resolution(document: Document, fiches: list[Fiche]) -> list[Finding]:
     findings = []
     for page in document.pages:
         for box, fiche, _, _ in placed_boxes(page):
-            classes = (box.element.get("class") or "") if box.element is not None else ""
-            if isinstance(box, boxes.ReplacedBox) and "portrait" in classes.split():
+            if is_image(box) and "portrait" in classes(box):
                 photo = fiches[fiche or 0].temoignage.photo
-                findings += _dpi_finding(photo, box.width, box.height, fiche or 0)
+                findings += _dpi_finding(photo, *size(box), fiche or 0)
     return findings
 
 
@@ -198,54 +194,9 @@ def _dpi_finding(photo: Path, width_px: float, height_px: float, fiche: int) -> 
     return [Finding(("temoignage", "photo"), message, warning=True, fiche=fiche)]
 
 
-class Placed(NamedTuple):
-    box: boxes.Box
-    fiche: int | None  # which fiche of a catalogue; None on its cover and contents
-    champ: Loc  # the field the box shows
-    frame: boxes.Box  # the nearest block that holds it (its content box is the limit)
-
-
-def placed_boxes(page) -> Iterator[Placed]:
-    """Every box of the page's content (not its margin boxes), placed in the fiche."""
-    root = page._page_box
-    for child in root.children:
-        if not isinstance(child, boxes.MarginBox):
-            yield from _walk(child, None, (), child)
-
-
-def _walk(box: boxes.Box, fiche: int | None, champ: Loc, frame: boxes.Box) -> Iterator[Placed]:
-    element = getattr(box, "element", None)
-    if element is not None:
-        if (number := element.get("data-fiche")) is not None:
-            fiche = int(number)
-        if value := element.get("data-champ"):
-            champ = parse_loc(value)
-    yield Placed(box, fiche, champ, frame)
-    if isinstance(box, boxes.BlockContainerBox):
-        frame = box
-    for child in getattr(box, "children", ()):
-        yield from _walk(child, fiche, champ, frame)
-
-
-def parse_loc(text: str) -> Loc:
-    """'formations_publiques[0].formations[1]' → ('formations_publiques', 0, 'formations', 1)."""
-    return tuple(int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", text))
-
-
-def _painted(box: boxes.Box) -> bool:
-    """Text and images: what a reader sees, as opposed to the boxes that hold them."""
-    return isinstance(box, boxes.TextBox | boxes.ReplacedBox)
-
-
-def _content_area(page) -> tuple[float, float, float, float]:
-    box = page._page_box
-    x, y = box.content_box_x(), box.content_box_y()
-    return x, y, x + box.width, y + box.height
-
-
 def _content_height(page) -> float:
-    top = _content_area(page)[1]
-    bottoms = [b.position_y + b.margin_height() for b, _, _, _ in placed_boxes(page) if _painted(b)]
+    top = content_area(page).y0
+    bottoms = [margin_bottom(b) for b, _, _, _ in placed_boxes(page) if painted(b)]
     return max(bottoms, default=top) - top
 
 

@@ -16,22 +16,22 @@ from urllib.request import url2pathname
 
 import jinja2
 from weasyprint import CSS, HTML, Document
-from weasyprint.text.ffi import harfbuzz_subset
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import __version__
 from .catalogue import Entry, niveaux_of
 from .echelle import echelle
-from .finishing import PT_PER_PX, Finishing, QRPlacement, finish
+from .finishing import Finishing, QRPlacement, finish
 from .markup import inline_html, links, paragraphs, qr_links, url_html
 from .model import PHOTO_TYPES, Fiche
 from .options import RenderOptions
 from .paths import STYLES, TEMPLATES
 from .photos import PhotoError, printable
 from .qrcodes import QUIET, qr_box, qr_runs, short_url
-from .tagging import install, reading_notes
+from .tagging import reading_notes
 from .typography import euros, french, niveau_label
+from .weasyprint_internals import fast_font_subsetting, install, internal_link_texts, qr_slots
 
 STYLESHEETS = ("theme.css", "fonts.css", "fiche.css")
 #: Added after the base sheets and the format's own (options.FORMATS): the print-shop bleed.
@@ -44,14 +44,14 @@ CATALOGUE_SHEETS = ("catalogue.css",)
 #: PDF/A files are tagged all the same.
 VARIANTS = {False: "pdf/ua-1", True: "pdf/a-2u"}
 #: Without libharfbuzz-subset0, WeasyPrint subsets fonts with fontTools, about 3× slower.
-SLOW_FONT_SUBSETTING = harfbuzz_subset is None
+SLOW_FONT_SUBSETTING = not fast_font_subsetting()
 SLOW_PATH_WARNING = (
     "attention : la bibliothèque libharfbuzz-subset0 manque, le rendu est environ 3 fois "
     "plus lent ; lancez ./setup.sh (ou apt-get install libharfbuzz-subset0)"
 )
 
 
-install()  # the layout's notes for the tags (tagging.py)
+install()  # the layout's notes for the tags (tagging.py, weasyprint_internals.py)
 
 
 class LocalOnlyFetcher(URLFetcher):
@@ -200,41 +200,17 @@ class Renderer:
 
 
 def qr_placements(document: Document) -> list[QRPlacement]:
-    """Where the layout kept room for QR codes (`data-qr`), in PDF points."""
-    from .preflight import placed_boxes
-
-    found = []
-    for index, page in enumerate(document.pages):
-        for box, _, _, _ in placed_boxes(page):
-            element = getattr(box, "element", None)
-            url = element.get("data-qr") if element is not None else None
-            if url and getattr(box, "element_tag", "") == "span":
-                # WeasyPrint draws from the top-left: y grows downwards, in CSS pixels
-                x = box.content_box_x() * PT_PER_PX
-                y = (page.height - box.content_box_y()) * PT_PER_PX
-                modules = qr_runs(url)[0] + 2 * QUIET
-                found.append(QRPlacement(index, x, y, box.width * PT_PER_PX / modules, url))
-    return found
+    """Where the layout kept room for QR codes (`data-qr`), in PDF points, and the size
+    of a module there."""
+    return [
+        QRPlacement(slot.page, slot.x, slot.y, slot.width / _modules(slot.url), slot.url)
+        for slot in qr_slots(document)
+    ]
 
 
-def internal_link_texts(document: Document) -> dict[str, str]:
-    """What an internal link (the catalogue's contents) says, for its annotation:
-    its text and the page it leads to, "Développeur back end, page 3"."""
-    from .preflight import placed_boxes
-
-    pages: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            pages.setdefault(anchor, index + 1)
-    texts = {}
-    for page in document.pages:
-        for box, _, _, _ in placed_boxes(page):
-            element = getattr(box, "element", None)
-            href = element.get("href", "") if element is not None else ""
-            if getattr(box, "element_tag", "") == "a" and href[1:] in pages:
-                text = " ".join("".join(element.itertext()).split())
-                texts[href[1:]] = f"{text} {pages[href[1:]]}"
-    return texts
+def _modules(url: str) -> int:
+    """The code's width in modules, quiet zone included."""
+    return qr_runs(url)[0] + 2 * QUIET
 
 
 def publisher(entries: list[Entry]) -> str:

@@ -126,7 +126,7 @@ def test_portrait_is_framed_beside_the_quote_in_both_formats(renderer, tmp_path,
 
     from fichemetier.load import load_fiche
     from fichemetier.model import validate
-    from fichemetier.preflight import placed_boxes
+    from fichemetier.weasyprint_internals import placed_boxes
 
     Image.new("RGB", (1200, 800), (40, 70, 120)).save(tmp_path / "ailin.jpg")
     text = SEED_YAML.read_text(encoding="utf-8").replace(

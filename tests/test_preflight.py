@@ -10,7 +10,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from fichemetier.cli import main
-from fichemetier.preflight import parse_loc
+from fichemetier.weasyprint_internals import parse_loc
 
 from .conftest import MINIMAL
 

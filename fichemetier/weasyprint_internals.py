@@ -1,0 +1,371 @@
+"""Every use of WeasyPrint's internals, in one place: re-check it at each WeasyPrint upgrade.
+
+WeasyPrint's public API lays out and writes a document. What we need besides (where each
+box landed and which field of which fiche it shows, the room kept for QR codes, the notes
+the line breaker leaves for the tags) is read from its private layout tree or from two of
+its functions, wrapped. No other module of the package touches these: the other modules
+get plain data or pass the boxes back here unopened (tests/test_weasyprint_internals.py
+checks it). At an upgrade (pinned `~=70.0`), re-check each name below, then run that test:
+`missing()` lists the names gone or changed, and a probe lays out a small page through
+every function of this module.
+
+Touched, as of WeasyPrint 70:
+
+- `Page._page_box`: a page's laid-out tree (the public `Page` has its size, anchors and
+  links only);
+- `weasyprint.formatting_structure.boxes`: `Box`, `MarginBox` (`at_keyword`),
+  `BlockContainerBox`, `LineBox`, `InlineBox` (`is_leader`), `TextBox` (`text`),
+  `ReplacedBox`; on a box, the attributes `children`, `element`, `element_tag`, `style`
+  (`style["hyphenate_character"]`), `width`, `height`, `position_y`, and the methods
+  `border_box_x()`, `border_box_y()`, `border_width()`, `border_height()`,
+  `content_box_x()`, `content_box_y()`, `margin_height()`;
+- `weasyprint.layout.inline.split_text_box(context, box, available_width, skip, ...)`,
+  returning `(new_box, resume, line_break)`, and `remove_last_whitespace(context, line)`:
+  wrapped (`install`) to mark a text box that lost a space at a line's end; the line
+  breaker must call them through the module (`inline.split_text_box`);
+- `weasyprint.pdf.stream.Stream.marked(self, box, tag)`, a context manager, and
+  `Stream._tags[box]["mcid"]`: wrapped to note each text box's MCID;
+- `weasyprint.text.ffi.harfbuzz_subset`: None without libharfbuzz-subset0 (the slow path).
+
+Our own marks on WeasyPrint's boxes: the attributes `_fichemetier_mcid` and
+`_fichemetier_space`.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout import inline
+from weasyprint.pdf.stream import Stream
+from weasyprint.text.ffi import harfbuzz_subset
+
+from .load import Loc
+
+PT_PER_PX = 0.75  # WeasyPrint's CSS pixels to PDF points
+MCID = "_fichemetier_mcid"  # attribute names set on WeasyPrint's boxes
+SPACE = "_fichemetier_space"
+
+#: What `missing()` checks on the code (the attributes set on each box are checked by the
+#: probe in tests/test_weasyprint_internals.py, on a laid-out page).
+NAMES = {
+    "weasyprint.formatting_structure.boxes": (
+        boxes,
+        "Box MarginBox BlockContainerBox LineBox InlineBox TextBox ReplacedBox",
+    ),
+    "weasyprint.formatting_structure.boxes.Box": (
+        boxes.Box,
+        "border_box_x border_box_y border_width border_height content_box_x content_box_y "
+        "margin_height is_leader",
+    ),
+    "weasyprint.layout.inline": (inline, "split_text_box remove_last_whitespace"),
+    "weasyprint.pdf.stream.Stream": (Stream, "marked"),
+}
+#: The wrapped functions' first parameters, as our wrappers pass them on.
+SIGNATURES = {
+    "weasyprint.layout.inline.split_text_box": (
+        lambda: inline.split_text_box,
+        ("context", "box", "available_width", "skip"),
+    ),
+    "weasyprint.layout.inline.remove_last_whitespace": (
+        lambda: inline.remove_last_whitespace,
+        ("context", "line"),
+    ),
+    "weasyprint.pdf.stream.Stream.marked": (lambda: Stream.marked, ("self", "box", "tag")),
+}
+
+
+def missing() -> list[str]:
+    """The internals named above that this WeasyPrint lacks or calls differently."""
+    gone = [
+        f"{where}.{name}"
+        for where, (owner, names) in NAMES.items()
+        for name in names.split()
+        if not hasattr(owner, name)
+    ]
+    for where, (function, expected) in SIGNATURES.items():
+        try:
+            found = tuple(inspect.signature(function()).parameters)[: len(expected)]
+        except (AttributeError, TypeError, ValueError):
+            continue  # already listed as gone
+        if found != expected:
+            gone.append(f"{where}: parameters {found}, expected {expected}")
+    return gone
+
+
+def fast_font_subsetting() -> bool:
+    """Whether WeasyPrint found libharfbuzz-subset0 (else it subsets with fontTools)."""
+    return harfbuzz_subset is not None
+
+
+# --- Boxes placed on a page, and the field of the fiche each one shows -------------------
+
+
+class Rect(NamedTuple):
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+class Placed(NamedTuple):
+    """A box (opaque outside this module: hand it back to the functions below)."""
+
+    box: boxes.Box
+    fiche: int | None  # which fiche of a catalogue; None on its cover and contents
+    champ: Loc  # the field the box shows
+    frame: boxes.Box  # the nearest block that holds it (its content box is the limit)
+
+
+def placed_boxes(page) -> Iterator[Placed]:
+    """Every box of the page's content (not its margin boxes), placed in the fiche:
+    templates tag elements with `data-champ`, and each fiche of a catalogue `data-fiche`."""
+    for child in page._page_box.children:
+        if not isinstance(child, boxes.MarginBox):
+            yield from _walk(child, None, (), child)
+
+
+def _walk(box: boxes.Box, fiche: int | None, champ: Loc, frame: boxes.Box) -> Iterator[Placed]:
+    element = getattr(box, "element", None)
+    if element is not None:
+        if (number := element.get("data-fiche")) is not None:
+            fiche = int(number)
+        if value := element.get("data-champ"):
+            champ = parse_loc(value)
+    yield Placed(box, fiche, champ, frame)
+    if isinstance(box, boxes.BlockContainerBox):
+        frame = box
+    for child in getattr(box, "children", ()):
+        yield from _walk(child, fiche, champ, frame)
+
+
+def parse_loc(text: str) -> Loc:
+    """'formations_publiques[0].formations[1]' → ('formations_publiques', 0, 'formations', 1)."""
+    return tuple(int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", text))
+
+
+def painted(box: boxes.Box) -> bool:
+    """Text and images: what a reader sees, as opposed to the boxes that hold them."""
+    return isinstance(box, boxes.TextBox | boxes.ReplacedBox)
+
+
+def is_image(box: boxes.Box) -> bool:
+    return isinstance(box, boxes.ReplacedBox)
+
+
+def classes(box: boxes.Box) -> list[str]:
+    """The HTML classes of the box's element."""
+    element = getattr(box, "element", None)
+    return (element.get("class") or "").split() if element is not None else []
+
+
+def size(box: boxes.Box) -> tuple[float, float]:
+    """Width and height of the content box (an image: as printed), in CSS pixels."""
+    return box.width, box.height
+
+
+def border_rect(box: boxes.Box) -> Rect:
+    """What is painted of the box (its border box, not its margins), in CSS pixels."""
+    x0, y0 = box.border_box_x(), box.border_box_y()
+    return Rect(x0, y0, x0 + box.border_width(), y0 + box.border_height())
+
+
+def content_right(box: boxes.Box) -> float:
+    """Where the box's content ends on the right: a frame's limit."""
+    return box.content_box_x() + box.width
+
+
+def margin_bottom(box: boxes.Box) -> float:
+    return box.position_y + box.margin_height()
+
+
+def content_area(page) -> Rect:
+    """The page's content area (inside its margins), in CSS pixels."""
+    box = page._page_box
+    x, y = box.content_box_x(), box.content_box_y()
+    return Rect(x, y, x + box.width, y + box.height)
+
+
+@dataclass(frozen=True)
+class Margin:
+    """A margin box of the page (`@bottom-left`…): where it starts, and its texts."""
+
+    keyword: str  # its at-rule: "@bottom-left"
+    x: float  # its border box's left edge
+    texts: list[Rect]
+
+
+def margin_boxes(page) -> list[Margin]:
+    return [
+        Margin(box.at_keyword, box.border_box_x(), [border_rect(t) for t in _texts(box)])
+        for box in page._page_box.children
+        if isinstance(box, boxes.MarginBox)
+    ]
+
+
+def _texts(box: boxes.Box) -> list[boxes.TextBox]:
+    if isinstance(box, boxes.TextBox):
+        return [box]
+    return [text for child in getattr(box, "children", ()) for text in _texts(child)]
+
+
+# --- What the layout kept room for, and what links say ------------------------------------
+
+
+class QRSlot(NamedTuple):
+    """Room kept for a QR code (`<span data-qr>`): page index, top-left corner and width,
+    in PDF points (y upwards, from the page's bottom)."""
+
+    page: int
+    x: float
+    y: float
+    width: float
+    url: str
+
+
+def qr_slots(document) -> list[QRSlot]:
+    found = []
+    for index, page in enumerate(document.pages):
+        for box, _, _, _ in placed_boxes(page):
+            element = getattr(box, "element", None)
+            url = element.get("data-qr") if element is not None else None
+            if url and getattr(box, "element_tag", "") == "span":
+                # WeasyPrint draws from the top-left: y grows downwards, in CSS pixels
+                x = box.content_box_x() * PT_PER_PX
+                y = (page.height - box.content_box_y()) * PT_PER_PX
+                found.append(QRSlot(index, x, y, box.width * PT_PER_PX, url))
+    return found
+
+
+def internal_link_texts(document) -> dict[str, str]:
+    """What an internal link (the catalogue's contents) says, for its annotation:
+    its text and the page it leads to, "Développeur back end, page 3"."""
+    pages: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, index + 1)
+    texts = {}
+    for page in document.pages:
+        for box, _, _, _ in placed_boxes(page):
+            element = getattr(box, "element", None)
+            href = element.get("href", "") if element is not None else ""
+            if getattr(box, "element_tag", "") == "a" and href[1:] in pages:
+                text = " ".join("".join(element.itertext()).split())
+                texts[href[1:]] = f"{text} {pages[href[1:]]}"
+    return texts
+
+
+# --- The line breaker's notes for the tags (tagging.py reads them) ------------------------
+
+
+def install() -> None:
+    """Wrap the line breaker's two functions and `Stream.marked`, once per process: they
+    note on the boxes a space lost at a line's end and each text's MCID, and change
+    nothing they do."""
+    if getattr(inline.remove_last_whitespace, "_fichemetier", False):
+        return
+    original_remove = inline.remove_last_whitespace
+    original_split = inline.split_text_box
+    original_marked = Stream.marked
+
+    @functools.wraps(original_split)
+    def split_text_box(context, box, available_width, skip, *args, **kwargs):
+        new_box, resume, line_break = original_split(
+            context, box, available_width, skip, *args, **kwargs
+        )
+        if new_box is not None:  # set either way: a copy must not inherit a stale mark
+            taken = box.text.encode()[:resume][-1:] if resume is not None else b""
+            setattr(new_box, SPACE, taken == b" " and not line_break)
+        return new_box, resume, line_break
+
+    @functools.wraps(original_remove)
+    def remove_last_whitespace(context, line):
+        box = _last_descendant(line)
+        before = box.text if isinstance(box, boxes.TextBox) else None
+        original_remove(context, line)
+        if before is not None and box.text != before:
+            setattr(box, SPACE, True)
+
+    @functools.wraps(original_marked)
+    @contextmanager
+    def marked(self, box, tag):
+        with original_marked(self, box, tag):
+            if self._tags is not None and box in self._tags:
+                setattr(box, MCID, self._tags[box]["mcid"])
+            yield
+
+    remove_last_whitespace._fichemetier = True
+    inline.remove_last_whitespace = remove_last_whitespace
+    inline.split_text_box = split_text_box
+    Stream.marked = marked
+
+
+def _last_descendant(line):
+    """The box whose trailing space the line breaker removes (same walk as WeasyPrint)."""
+    box = line
+    while isinstance(box, (boxes.LineBox, boxes.InlineBox)) and box.children:
+        box = box.children[-1]
+    return box
+
+
+@dataclass(frozen=True)
+class LineText:
+    """A text box of a line, as drawn and tagged, with what the layout noted on it."""
+
+    box: boxes.TextBox
+    leader: bool  # inside a `leader()`: dots
+
+    @property
+    def text(self) -> str:
+        return self.box.text
+
+    @property
+    def mcid(self) -> int | None:
+        """Its marked content's id on the page (None: not tagged)."""
+        return getattr(self.box, MCID, None)
+
+    @property
+    def lost_space(self) -> bool:
+        """The line broke at a space after it."""
+        return getattr(self.box, SPACE, False)
+
+    @property
+    def hyphen(self) -> str:
+        """The character `hyphens: auto` adds where it cuts a word."""
+        return self.box.style["hyphenate_character"]
+
+    def source(self) -> str:
+        """The text of its element in the HTML (before the layout cut it)."""
+        element = self.box.element
+        return "".join(element.itertext()) if element is not None else ""
+
+
+def lines(document) -> Iterator[tuple[int, list[LineText]]]:
+    """After `write_pdf`, each line of each page (index) as its text boxes in order
+    (not those inside inline blocks: they have lines of their own)."""
+    for index, page in enumerate(document.pages):
+        for line in _line_boxes(page._page_box):
+            texts: list[LineText] = []
+            _inline_texts(line, texts)
+            yield index, texts
+
+
+def _line_boxes(box):
+    if isinstance(box, boxes.LineBox):
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from _line_boxes(child)
+
+
+def _inline_texts(box, texts: list[LineText], leader: bool = False) -> None:
+    for child in box.children:
+        if isinstance(child, boxes.TextBox):
+            texts.append(LineText(child, leader))
+        elif isinstance(child, boxes.InlineBox):
+            _inline_texts(child, texts, leader or child.is_leader)

@@ -1,0 +1,134 @@
+"""WeasyPrint's internals, used in one module only: at an upgrade, these tests name what
+changed (fichemetier/weasyprint_internals.py's docstring lists what to re-check)."""
+
+from __future__ import annotations
+
+import ast
+import gc
+import re
+from pathlib import Path
+
+import pytest
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+
+import fichemetier
+from fichemetier import weasyprint_internals as internals
+
+PACKAGE = Path(fichemetier.__file__).parent
+HOME = PACKAGE / "weasyprint_internals.py"
+#: WeasyPrint's public API (its documentation's), which any module may import.
+PUBLIC = {"weasyprint", "weasyprint.text.fonts", "weasyprint.urls"}
+#: Names of WeasyPrint's internals (and of our marks on its boxes) that a module reading
+#: the layout would write.
+INTERNAL_NAMES = re.compile(
+    r"_page_box|formatting_structure|weasyprint\.layout|weasyprint\.pdf|harfbuzz_subset"
+    r"|border_box_[xy]|content_box_[xy]|margin_height|border_width|border_height"
+    r"|position_[xy]|element_tag|at_keyword|is_leader|hyphenate_character|_fichemetier_"
+)
+UPGRADE = (
+    "WeasyPrint changed an internal that fichemetier/weasyprint_internals.py uses; "
+    "re-check the names its docstring lists against the new WeasyPrint:\n"
+)
+
+PROBE = """<html lang="fr"><style>
+@page { size: 80mm 60mm; margin: 10mm; @bottom-left { content: "pied de page" } }
+body { font-size: 10pt }
+p { width: 25mm; hyphens: auto }
+.qr { display: inline-block; width: 12mm; height: 12mm }
+.sommaire a::after { content: leader(".") " 2" }
+</style>
+<section data-fiche="1">
+  <p data-champ="formations_publiques[0].formations[1]">un texte assez long pour deux lignes</p>
+  <span class="qr" data-qr="https://example.org/a"></span>
+  <p class="sommaire"><a href="#cible">Métier</a></p>
+  <h2 id="cible">Cible</h2>
+</section></html>"""
+
+
+def test_weasyprint_has_every_internal_we_use():
+    """Names and parameters, checked on the code: one clear failure with the list."""
+    gone = internals.missing()
+    assert not gone, UPGRADE + "\n".join(f"- {name}" for name in gone)
+
+
+@pytest.fixture(scope="module")
+def probe():
+    """A small page laid out and written, through every function of the module."""
+    internals.install()
+    fonts = FontConfiguration()
+    document = HTML(string=PROBE).render(pdf_tags=True, font_config=fonts)
+    document.write_pdf(pdf_tags=True)
+    yield document
+    del document, fonts  # freed now, not at exit (see conftest.py)
+    gc.collect()
+
+
+def test_every_reader_works_on_a_laid_out_page(probe):
+    """The attributes set on each box exist only on a laid-out page: an AttributeError
+    here is an internal that changed, named in the message."""
+    try:
+        page = probe.pages[0]
+        placed = list(internals.placed_boxes(page))
+        area = internals.content_area(page)
+        margins = internals.margin_boxes(page)
+        painted = [p for p in placed if internals.painted(p.box)]
+        rects = [internals.border_rect(p.box) for p in painted]
+        rights = [internals.content_right(p.frame) for p in painted]
+        bottoms = [internals.margin_bottom(p.box) for p in painted]
+        classes = [internals.classes(p.box) for p in placed]
+        sizes = [internals.size(p.box) for p in placed]
+        slots = internals.qr_slots(probe)
+        links = internals.internal_link_texts(probe)
+        lines = list(internals.lines(probe))
+        texts = [text for _, line in lines for text in line]
+        notes = [(t.text, t.mcid, t.lost_space, t.hyphen, t.source()) for t in texts]
+    except (AttributeError, KeyError, TypeError) as error:
+        pytest.fail(UPGRADE + f"- {type(error).__name__}: {error}")
+
+    champ = ("formations_publiques", 0, "formations", 1)
+    assert any(p.fiche == 1 and p.champ == champ for p in painted)
+    px = 96 / 25.4
+    assert area == pytest.approx((10 * px, 10 * px, 70 * px, 50 * px))
+    assert [m.keyword for m in margins if m.texts] == ["@bottom-left"]
+    assert all(r.x0 <= r.x1 and r.y0 <= r.y1 for r in rects)
+    assert any(r.x0 < r.x1 and r.y0 < r.y1 for r in rects)
+    assert all(right > 0 for right in rights) and all(b > area.y0 for b in bottoms)
+    assert ["qr"] in classes and len(sizes) == len(placed)
+    assert [(s.page, s.url) for s in slots] == [(0, "https://example.org/a")]
+    assert slots[0].width == pytest.approx(12 * px * 0.75)
+    assert list(links) == ["cible"] and re.fullmatch(r"Métier \d", links["cible"])
+    # the hooks noted: each drawn text's MCID, a line broken at a space, the leader
+    hooks = UPGRADE + "- the hook on {} is no longer called"
+    assert all(mcid is not None for text, mcid, *_ in notes if text.strip()), hooks.format(
+        "Stream.marked"
+    )
+    assert any(lost for _, _, lost, _, _ in notes), hooks.format("the line breaker")
+    assert any(t.leader for t in texts)
+    assert {hyphen for *_, hyphen, _ in notes} == {"‐"}
+
+
+def test_no_other_module_touches_weasyprint_internals():
+    """The rest of the package imports WeasyPrint's public API only and reads no box."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path == HOME:
+            continue
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                modules = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            else:
+                continue
+            found += [
+                f"{path.relative_to(PACKAGE)}:{node.lineno}: import {name}"
+                for name in modules
+                if name.split(".")[0] == "weasyprint" and name not in PUBLIC
+            ]
+        found += [
+            f"{path.relative_to(PACKAGE)}:{source.count(chr(10), 0, m.start()) + 1}: {m[0]}"
+            for m in INTERNAL_NAMES.finditer(source)
+        ]
+    assert not found, "WeasyPrint internals outside weasyprint_internals.py:\n" + "\n".join(found)
