@@ -64,7 +64,7 @@ def finish(pdf: bytes, codes: list[QRPlacement], colour: str, how: Finishing) ->
                 page.contents_add(b"q\n", prepend=True)
                 page.contents_add(b"Q\n" + drawing, prepend=False)
         out = io.BytesIO()
-        document.save(out)
+        document.save(out, deterministic_id=True)  # the same fiche, the same bytes
     return out.getvalue()
 
 

@@ -168,8 +168,9 @@ def _photo_resolution(document: Document, fiches: list[Fiche]) -> list[Finding]:
     findings = []
     for page in document.pages:
         for box, fiche, _, _ in placed_boxes(page):
-            if is_image(box) and "portrait" in classes(box):
-                photo = fiches[fiche or 0].temoignage.photo
+            temoignage = fiches[fiche or 0].temoignage
+            photo = temoignage.photo if temoignage else None
+            if photo and is_image(box) and "portrait" in classes(box):
                 findings += _dpi_finding(photo, *size(box), fiche or 0)
     return findings
 

@@ -44,6 +44,7 @@ def _note_line(page: int, texts: list[LineText], notes: ReadingNotes) -> None:
     if not drawn:
         return
     last = drawn[-1]
+    assert last.mcid is not None  # drawn holds marked text only
     text = last.text
     hyphen = last.hyphen
     if hyphen and text.endswith(hyphen) and hyphen not in last.source():

@@ -255,7 +255,7 @@ def internal_link_texts(document) -> dict[str, str]:
         for box, _, _, _ in placed_boxes(page):
             element = getattr(box, "element", None)
             href = element.get("href", "") if element is not None else ""
-            if getattr(box, "element_tag", "") == "a" and href[1:] in pages:
+            if element is not None and getattr(box, "element_tag", "") == "a" and href[1:] in pages:
                 text = " ".join("".join(element.itertext()).split())
                 texts[href[1:]] = f"{text} {pages[href[1:]]}"
     return texts
@@ -300,7 +300,7 @@ def install() -> None:
                 setattr(box, MCID, self._tags[box]["mcid"])
             yield
 
-    remove_last_whitespace._fichemetier = True
+    remove_last_whitespace._fichemetier = True  # type: ignore[attr-defined]
     inline.remove_last_whitespace = remove_last_whitespace
     inline.split_text_box = split_text_box
     Stream.marked = marked

@@ -3,6 +3,7 @@ and the studio call it; build: the kinds of run the command line makes."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import subprocess
 import sys
@@ -110,3 +111,21 @@ def test_the_command_line_becomes_one_kind_of_run(arguments, kind, monkeypatch):
         assert run.out == Path("output/a5") and run.folders == [Path("fiches")]
     if kind is CatalogueRun:
         assert not run.write
+
+
+def test_the_same_fiche_gives_the_same_bytes_in_another_process(tmp_path):
+    """Reproducible PDFs: a rebuild that changes nothing changes no byte (the trailer's /ID
+    is derived from the content, not drawn at random), so outputs can be compared."""
+    hashes = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        done = subprocess.run(
+            [sys.executable, "generate.py", str(SEED_YAML), "--out", str(out), "-q", "-j", "1"],
+            cwd=SEED_YAML.parent.parent,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        hashes.append(hashlib.sha256((out / "developpeur-back-end.pdf").read_bytes()).digest())
+    assert hashes[0] == hashes[1]

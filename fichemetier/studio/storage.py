@@ -238,5 +238,5 @@ def _folded(text: str) -> FoldedScalarString:
         if text[cut - 1] != " " and text[cut + 1 : cut + 2] not in (" ", ""):
             cuts.append(cut)
         start = cut + 1
-    folded.fold_pos = cuts  # ruamel's own record of where a folded block's lines end
+    folded.fold_pos = cuts  # type: ignore[attr-defined]  # ruamel's own record of where a folded block's lines end
     return folded
