@@ -17,7 +17,9 @@ from fichemetier.cli import main
 
 from .conftest import ROOT, SEED_YAML
 
-COPIES = 24  # enough work left after the first PDF for a signal to land mid-batch
+pytestmark = pytest.mark.slow  # real processes, browsers or veraPDF: `-m 'not slow'` skips them
+
+COPIES = 8  # two slices of pools with TASKS_PER_WORKER = 2; work left after the first PDF
 
 
 @pytest.fixture

@@ -19,6 +19,8 @@ import pytest
 
 from .conftest import ROOT, SEED_YAML
 
+pytestmark = pytest.mark.slow  # real processes, browsers or veraPDF: `-m 'not slow'` skips them
+
 DEADLINE = 120  # seconds: only ever reached when something hangs
 
 

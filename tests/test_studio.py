@@ -13,6 +13,8 @@ from PIL import Image
 from .conftest import ROOT, SEED_YAML
 from .studio_browser import ARGS, AXE, CHROMIUM, Server, copy_seed, ensure_tools, status
 
+pytestmark = pytest.mark.slow  # real processes, browsers or veraPDF: `-m 'not slow'` skips them
+
 GOLDEN = Path(__file__).parent / "golden" / "studio-infirmier.yaml"
 SEED = SEED_YAML.name
 

@@ -28,6 +28,8 @@ from fichemetier.preflight import preflight
 from .conftest import ROOT, SEED_YAML
 from .test_fuzz import fiches
 
+pytestmark = pytest.mark.slow  # real processes, browsers or veraPDF: `-m 'not slow'` skips them
+
 VERAPDF = ROOT.parent / "shared" / "tools" / "verapdf" / "verapdf"
 KINDS = {
     "a4": RenderOptions(),
