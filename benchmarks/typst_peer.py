@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from fichemetier.markup import inline_tokens, links, paragraphs
+from fichemetier.inline import Bold, Italic, Link, Text, links, paragraphs, parse_paragraph, walk
 from fichemetier.model import Fiche
 from fichemetier.typography import euros, french, niveau_label
 
@@ -41,18 +41,15 @@ def escape(text: str) -> str:
 def inline(text: str) -> str:
     """Inline markdown → Typst markup, with the same French typography as the PDF."""
     out = []
-    for token in inline_tokens(text):
-        kind = token.type
-        if kind in ("strong_open", "strong_close"):
+    for segment, entering in walk(parse_paragraph(text)):
+        if isinstance(segment, Text):
+            out.append(escape(french(segment.content)))
+        elif isinstance(segment, Bold):
             out.append("*")
-        elif kind in ("em_open", "em_close"):
+        elif isinstance(segment, Italic):
             out.append("_")
-        elif kind == "link_open":
-            out.append(f'#link("{token.attrs["href"]}")[')
-        elif kind == "link_close":
-            out.append("]")
-        else:
-            out.append(escape(french(token.content)))
+        elif isinstance(segment, Link):
+            out.append(f'#link("{segment.url}")[' if entering else "]")
     return "".join(out)
 
 

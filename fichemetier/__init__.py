@@ -1,17 +1,25 @@
 """Fiches métier: YAML fiches → validated models → French typography → HTML/CSS → PDF.
 
-One module per step: `load` (YAML with line numbers), `textcheck` (what any text may
-hold: printable characters, bounded sizes), `model` (pydantic validation), `typography`
-and `markup` (French print rules, inline markdown), `qrcodes` (links on paper), `render`
-(Jinja2 + WeasyPrint layout), `preflight` (page budget, overflows, photo resolution,
-read from the layout), `finishing` (QR codes and crop marks drawn on the PDF), `write`
-(atomic files); `weasyprint_internals` (every use of WeasyPrint's internals: the
-laid-out boxes, QR slots, the hooks for `tagging`, audited at each upgrade); around them
-`options` (format, print, PDF/A), `catalogue` (which fiches, in French order), `batch`
-(worker processes), `cache` (incremental builds), `report` (progress), `cli` (the
-`generate.py` command) with `arguments` (its French argparse) and `stopping` (signals, a
-closed pipe), `pause` (a hook for the signal tests), and `inspect_pdf` (the
-accessibility report of a PDF).
+One module per step, in the order a fiche goes through them:
+- read and check: `load` (YAML with line numbers, cost bounds), `textcheck` and
+  `linkcheck` (what any text and any link may be), `inline` (inline markdown parsed once
+  into segments), `photos` (one strict decoder for photos), `model` (pydantic validation,
+  located French messages);
+- typeset and lay out: `typography` (French print rules), `markup` (segments to HTML),
+  `qrcodes` (links on paper), `echelle` (the salary scale's geometry), `options` (the
+  formats and variants), `render` (Jinja2 + WeasyPrint), `preflight` (page budget,
+  overflows, photo resolution, read from the layout), `weasyprint_internals` (every use
+  of WeasyPrint's internals, audited at each upgrade), `tagging` (what the layout knows
+  and the tags lose);
+- finish and write: `finishing` (QR codes, crop marks, with `structure`: the tags
+  repaired for PDF/UA), `write` (atomic files);
+- run: `pipeline` (one fiche: check, produce, make), `batch` (worker processes),
+  `binding` and `catalogue` (the catalogue), `cache` (incremental builds), `build` (a
+  whole run and its ending), `sources` and `outputs` (which files are fiches, where PDFs
+  go), `report` (progress), `stopping` (signals), `pause` (a hook for the signal tests);
+- faces: `cli` (the `generate.py` command) with `arguments` (French argparse), `studio`
+  (the browser editor), `schema` and `starter` (help for text editors), and
+  `inspect_pdf` (the accessibility report of a PDF).
 """
 
 __version__ = "0.1.0"

@@ -28,20 +28,19 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .errors import FicheError, FicheProblem, shown
-from .load import LoadedFiche, Loc
-from .markup import (
-    MAX_NESTING,
+from .inline import Paragraph, depth, has_image, links, parse, printed_words, unread_link
+from .linkcheck import (
+    MAX_LINKS,
+    MAX_LINKS_PER_TEXT,
     bad_link,
-    inline_tokens,
     label_problem,
-    links,
-    nesting,
-    paragraphs,
-    printed_words,
+    too_many_links,
 )
+from .load import LoadedFiche, Loc
 from .textcheck import (
     MAX_ITEMS,
     MAX_LINE,
+    MAX_NESTING,
     MAX_PROSE,
     bad_character,
     character_problem,
@@ -51,10 +50,6 @@ from .textcheck import (
 )
 from .typography import PROTECTED
 
-#: Each link prints a QR code (about 8 ms to make, and room on the page): a text holds at
-#: most MAX_LINKS_PER_TEXT, a fiche MAX_LINKS (the seed fiche has 10).
-MAX_LINKS_PER_TEXT = 10
-MAX_LINKS = 40
 NIVEAUX = ("CAP", "bac", "bac+1", "bac+2", "bac+3", "bac+4", "bac+5", "bac+6", "bac+8")
 PHOTO_TYPES = (".jpg", ".jpeg", ".png")
 
@@ -159,7 +154,7 @@ def _prose(value: str) -> str:
     found = links(value)
     if len(found) > MAX_LINKS_PER_TEXT:
         raise PydanticCustomError(
-            "liens", _too_many_links(len(found), MAX_LINKS_PER_TEXT, "ce texte")
+            "liens", too_many_links(len(found), MAX_LINKS_PER_TEXT, "ce texte")
         )
     for label, url in found:
         if problem := bad_link(url) or (label and label_problem(label, url)):
@@ -170,32 +165,33 @@ def _prose(value: str) -> str:
                 "le lien vers {url} n'a pas de texte : écrivez [texte](adresse)",
                 {"url": url},
             )
-    for block in paragraphs(value):
-        tokens = inline_tokens(block)
-        if (depth := nesting(tokens)) > MAX_NESTING:
-            raise PydanticCustomError(
-                "imbrication",
-                "mise en forme imbriquée sur {depth} niveaux (gras, italique, lien l'un dans "
-                "l'autre ; au plus {limit}) : vérifiez les * et les ** de ce texte",
-                {"depth": depth, "limit": MAX_NESTING},
-            )
-        for token in tokens:
-            if token.type == "text" and "](" in token.content:
-                # markdown refused the link: a scheme it does not allow (file:, javascript:)
-                # or a space in the address
-                target = token.content.partition("](")[2].split(")")[0].split()
-                if target and (problem := bad_link(target[0])):
-                    raise PydanticCustomError("url", problem)
-                raise PydanticCustomError(
-                    "lien",
-                    "lien mal écrit : la forme est [texte](https://…), sans espace dans l'adresse",
-                )
-        for before, token in zip(tokens, tokens[1:], strict=False):
-            if token.type == "link_open" and before.content.endswith("!"):
-                raise PydanticCustomError(
-                    "image", "les images ne sont pas permises dans le texte (« ![…](…) »)"
-                )
+    for paragraph in parse(value):
+        _check_structure(paragraph)
     return value
+
+
+def _check_structure(paragraph: Paragraph) -> None:
+    if (levels := depth(paragraph)) > MAX_NESTING:
+        raise PydanticCustomError(
+            "imbrication",
+            "mise en forme imbriquée sur {depth} niveaux (gras, italique, lien l'un dans "
+            "l'autre ; au plus {limit}) : vérifiez les * et les ** de ce texte",
+            {"depth": levels, "limit": MAX_NESTING},
+        )
+    if (unread := unread_link(paragraph)) is not None:
+        # markdown refused the link: a scheme it does not allow (file:, javascript:)
+        # or a space in the address
+        target = unread.partition("](")[2].split(")")[0].split()
+        if target and (problem := bad_link(target[0])):
+            raise PydanticCustomError("url", problem)
+        raise PydanticCustomError(
+            "lien",
+            "lien mal écrit : la forme est [texte](https://…), sans espace dans l'adresse",
+        )
+    if has_image(paragraph):
+        raise PydanticCustomError(
+            "image", "les images ne sont pas permises dans le texte (« ![…](…) »)"
+        )
 
 
 Text = Annotated[str, Field(min_length=1), _printable(MAX_LINE), AfterValidator(_line)]
@@ -407,7 +403,7 @@ def validate(loaded: LoadedFiche) -> Fiche:
         problems = [_problem(loaded, error) for error in errors]
         raise FicheError(sorted(problems, key=lambda p: p.line or 0)) from None
     if loc := _link_over_budget(fiche):
-        message = _too_many_links(MAX_LINKS + 1, MAX_LINKS, "la fiche, arrivée à ce champ,")
+        message = too_many_links(MAX_LINKS + 1, MAX_LINKS, "la fiche, arrivée à ce champ,")
         raise FicheError([FicheProblem(loaded.name, loaded.line_of(loc), field_path(loc), message)])
     return fiche
 
@@ -435,13 +431,6 @@ def advice(loaded: LoadedFiche, fiche: Fiche) -> list[FicheProblem]:
                     FicheProblem(loaded.name, loaded.line_of(loc), field_path(loc), message, True)
                 )
     return found
-
-
-def _too_many_links(count: int, limit: int, where: str) -> str:
-    return (
-        f"trop de liens dans {where} ({count}, au plus {limit}) : chacun imprime un code QR, "
-        "gardez les principaux"
-    )
 
 
 def _link_over_budget(fiche: Fiche) -> Loc | None:

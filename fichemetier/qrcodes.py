@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import segno
 from markupsafe import Markup
+
+from .linkcheck import ascii_url
 
 #: Printed width of one QR module: 0.25 mm scans with any phone at reading distance.
 MODULE_MM = 0.25
@@ -68,23 +70,6 @@ def _cut(segment: str, room: int) -> str:
             head = head[:cut]
             break
     return head + "…"
-
-
-def ascii_url(url: str) -> str:
-    """The URL as a QR code must hold it: ASCII only (percent-encoded path and query, IDNA
-    host), so that every reader decodes the same bytes; plain ASCII URLs are unchanged."""
-    if url.isascii():
-        return url
-    parts = urlsplit(url)
-    try:
-        host = parts.netloc.encode("idna").decode("ascii")
-    except UnicodeError:
-        host = quote(parts.netloc, safe=":@[]")
-    keep = "/:@!$&'()*+,;=%?#~"
-    return urlunsplit(
-        (parts.scheme, host, quote(parts.path, safe=keep), quote(parts.query, safe=keep),
-         quote(parts.fragment, safe=keep))
-    )  # fmt: skip
 
 
 @lru_cache(maxsize=4096)

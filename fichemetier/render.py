@@ -23,7 +23,8 @@ from . import __version__
 from .catalogue import Entry, niveaux_of
 from .echelle import echelle
 from .finishing import Finishing, QRPlacement, finish
-from .markup import inline_html, links, paragraphs, qr_links, url_html
+from .inline import links, paragraphs, qr_links
+from .markup import inline_html, url_html
 from .model import PHOTO_TYPES, Fiche
 from .options import RenderOptions
 from .paths import STYLES, TEMPLATES

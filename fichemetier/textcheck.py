@@ -32,6 +32,8 @@ MAX_WORD = 100
 #: At most this many items in a list (trainings, establishments, links): a fiche shows
 #: a selection, and 30 trainings already fill three pages.
 MAX_ITEMS = 30
+#: Bold in italics in a link is 3 levels; `*` × 500 would be 250 nested boxes.
+MAX_NESTING = 4
 
 ALLOWED_CONTROLS = "\t\n\r"
 BIDI_OVERRIDES = {

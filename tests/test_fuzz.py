@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from ruamel.yaml import YAML
 
 from fichemetier.errors import FicheError
+from fichemetier.inline import parse, texts
 from fichemetier.load import load_fiche
 from fichemetier.model import NIVEAUX, validate
 from fichemetier.options import RenderOptions
@@ -70,8 +71,23 @@ def words(max_words: int) -> st.SearchStrategy[str]:
     return st.lists(word, min_size=1, max_size=max_words).map(" ".join)
 
 
-def prose() -> st.SearchStrategy[str]:
-    return st.lists(words(25), min_size=1, max_size=3).map("\n\n".join)
+#: Markup an editor may write around plain words (letters only: a label such as « a.fr »
+#: reads as an address and is refused, see linkcheck.label_problem).
+EMPHASIS = ["**{}**", "*{}*"]
+LINKS = ["[{}](https://exemple.fr/page)", "{} https://exemple.fr/{}"]
+
+
+def marked(marks: list[str]) -> st.SearchStrategy[str]:
+    letters = st.text("abcdefghijklmnopqrstuvwxyzéèà", min_size=1, max_size=12)
+    return st.builds(lambda mark, word: mark.format(word, word), st.sampled_from(marks), letters)
+
+
+def prose(links: bool = False) -> st.SearchStrategy[str]:
+    """Paragraphs of words, bold and italics; with `links`, at most 9 links (a text holds
+    10, a fiche 40: only `le_metier` has them)."""
+    piece = words(8) | marked(EMPHASIS + LINKS if links else EMPHASIS)
+    paragraph = st.lists(piece, min_size=1, max_size=3 if links else 6).map(" ".join)
+    return st.lists(paragraph, min_size=1, max_size=3).map("\n\n".join)
 
 
 line = words(6)
@@ -105,7 +121,7 @@ groupe = st.fixed_dictionaries(
 )
 salaires = st.tuples(st.integers(1, 100_000), st.integers(1, 100_000)).map(sorted)
 fiches = st.fixed_dictionaries(
-    {"metier": line, "le_metier": prose()},
+    {"metier": line, "le_metier": prose(links=True)},
     optional={
         "rubrique": line,
         "temoignage": st.fixed_dictionaries({"citation": prose(), "auteur": line}),
@@ -131,9 +147,13 @@ def letters(text: str) -> Counter:
     return Counter(c for c in text if c.isalnum() and not unicodedata.combining(c))
 
 
+PROSE = ("citation", "le_metier", "texte", "nom", "details", "cout")
+
+
 def printed_texts(data: dict) -> list[str]:
     """Every text of the fiche that is printed on the page (editeur is metadata only; a
-    link prints its short form beside its QR code, see test_qrcodes.py for the codes)."""
+    link prints its short form beside its QR code, see test_qrcodes.py for the codes).
+    Of a prose field, what its segments say: a link's label, or a bare URL itself."""
     found = []
 
     def walk(value, key=""):
@@ -145,6 +165,8 @@ def printed_texts(data: dict) -> list[str]:
                 walk(item, key)
         elif isinstance(value, str) and key in ("lien", "liens"):
             found.append(short_url(value))
+        elif isinstance(value, str) and key in PROSE:
+            found.extend(text.content for block in parse(value) for text in texts(block))
         elif isinstance(value, str) and key != "editeur":
             found.append(value)
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from fichemetier.markup import inline_html, links, paragraphs
+from fichemetier.inline import links, paragraphs
+from fichemetier.markup import inline_html
 from fichemetier.typography import NBSP
 
 

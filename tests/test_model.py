@@ -144,3 +144,18 @@ def test_photo_must_be_a_readable_image(write_fiche, tmp_path):
     assert problems(write_fiche, text) == [
         (5, "temoignage.photo", "nom de fichier de photo invalide")
     ]
+
+
+def test_the_model_loads_no_rendering_code():
+    """Validating (`--check`, the studio's checks) needs no QR codes, HTML or layout:
+    the model reads the parsed segments (inline.py), not the HTML made from them."""
+    import subprocess
+    import sys
+
+    code = "import sys, fichemetier.model; print(' '.join(sorted(sys.modules)))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    rendering = ("segno", "markupsafe", "jinja2", "weasyprint", "fichemetier.markup")
+    assert "fichemetier.model" in loaded and "fichemetier.inline" in loaded
+    assert [m for m in loaded if m.split(".")[0] in rendering or m in rendering] == []

@@ -211,9 +211,9 @@ HONEST = {
 def test_printed_form_qr_code_and_pdf_link_agree(renderer, write_fiche, tmp_path):
     """For links that are refused nowhere, the three things on paper say the same: the QR
     code holds the URL, the PDF link goes to the URL, the text shows its short form."""
+    from fichemetier.linkcheck import ascii_url
     from fichemetier.load import load_fiche
     from fichemetier.model import validate
-    from fichemetier.qrcodes import ascii_url
 
     liens = "".join(f"          - {url}\n" for url in HONEST)
     path = write_fiche(
@@ -244,7 +244,7 @@ def _place(url: str) -> str:
     (`%D1%81…`), the QR code holds its punycode (`xn--…`); browsers read both alike."""
     from urllib.parse import unquote, urlsplit, urlunsplit
 
-    from fichemetier.qrcodes import ascii_url
+    from fichemetier.linkcheck import ascii_url
 
     parts = urlsplit(url)
     return ascii_url(urlunsplit(parts._replace(netloc=unquote(parts.netloc))))
