@@ -66,6 +66,10 @@ def parse(text: str) -> tuple[Paragraph, ...]:
     return tuple(parse_paragraph(block) for block in paragraphs(text))
 
 
+class MarkupError(ValueError):
+    """A paragraph the markdown parser cannot read; the message is for the editor."""
+
+
 @lru_cache(maxsize=4096)
 def parse_paragraph(text: str) -> Paragraph:
     """One paragraph (line breaks inside it are plain spaces) as a tree of segments.
@@ -73,7 +77,13 @@ def parse_paragraph(text: str) -> Paragraph:
     Cached: validation, the QR codes and the HTML ask for the same paragraphs in turn.
     Built with a stack, not recursion: an unvalidated text may nest hundreds of levels.
     """
-    tokens = _parser().parseInline(" ".join(text.split("\n")))
+    try:
+        tokens = _parser().parseInline(" ".join(text.split("\n")))
+    except RuntimeError:  # markdown-it-py 4 stops on some unclosed labels: "a[//c.s://"
+        raise MarkupError(
+            "texte illisible autour d'un « [ » : un lien s'écrit [texte](https://…) ; "
+            "refermez le crochet ou retirez-le"
+        ) from None
     stack: list[tuple[Token | None, list[Segment]]] = [(None, [])]
     for token in tokens[0].children or [] if tokens else []:
         if token.nesting == 1:

@@ -54,7 +54,11 @@ def bad_link(url: str) -> str | None:
             f"{MAX_URL} : un code QR lisible ne peut pas le porter ; donnez une adresse plus "
             "courte"
         )
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.hostname  # noqa: B018  (reading it checks the brackets of an IPv6 host)
+    except ValueError:  # `http://]`: urllib cannot read it, nor can a browser
+        return f"le lien « {url} » est mal écrit (nom de site illisible) : retapez l'adresse"
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
         return f"le lien « {url} » doit commencer par https:// (ou http://)"
     if parts.scheme.lower() != "mailto" and not parts.hostname:

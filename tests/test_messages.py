@@ -169,3 +169,26 @@ def test_a_plausible_salary_gets_no_warning(tmp_path):
     )
     code, err = run(tmp_path)
     assert code == 0 and "attention" not in err
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ('le_metier: "aaaaa[//c.s://"', "texte illisible autour d'un « [ » : un lien s'écrit"),
+        ('le_metier: "voir ](http://]"', "le lien « http://] » est mal écrit (nom de site"),
+        (
+            "le_metier: b\nformations_publiques:\n  - formations:\n      - texte: t\n"
+            "        liens: ['http://]']",
+            "le lien « http://] » est mal écrit",
+        ),
+    ],
+)
+def test_text_the_markdown_parser_or_urllib_cannot_read_is_a_located_message(
+    write_fiche, text, start
+):
+    """Found by the fuzzing of issue 16: markdown-it-py stops on an unclosed label, urllib
+    on a broken IPv6 host; both used to end as « erreur inattendue » or in English."""
+    line, field, message = problem(write_fiche, f"metier: A\n{text}\n")
+    assert field in ("le_metier", "formations_publiques[0].formations[0].liens[0]")
+    assert line >= 2
+    assert message.startswith(start), message
