@@ -65,7 +65,7 @@ def problem_of(path) -> str:
 def embedded_photo(pdf: bytes) -> Image.Image:
     """The one raster image of the PDF, as embedded."""
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        images = [PdfImage(x) for p in doc.pages for _, x in p.images.items()]
+        images = [PdfImage(x) for p in doc.pages for x in p.get_images().values()]
         [image] = images
         return image.as_pil_image().convert("RGB")
 
@@ -101,18 +101,23 @@ def _photo_after_render(renderer, tmp_path, name, data, options=None):
     return embedded_photo(pdf)
 
 
+def pixels(image: Image.Image) -> list:
+    """Every pixel, row by row (getdata() is deprecated in Pillow 12)."""
+    return [image.getpixel((x, y)) for y in range(image.height) for x in range(image.width)]
+
+
 def _looks_like(printed: Image.Image, original: Image.Image) -> None:
     """Same picture: each quarter has about the same mean colour (a grey box fails)."""
     printed = printed.resize((4, 4), Image.Resampling.BOX)
     original = original.convert("RGB").resize((4, 4), Image.Resampling.BOX)
-    for a, b in zip(printed.getdata(), original.getdata(), strict=True):
+    for a, b in zip(pixels(printed), pixels(original), strict=True):
         assert max(abs(x - y) for x, y in zip(a, b, strict=True)) < 24, (a, b)
 
 
 def test_16_bit_grey_png_prints_its_greys(renderer, tmp_path):
     grey = gradient().convert("L")
     wide = Image.new("I;16", grey.size)
-    wide.putdata([v * 257 for v in grey.getdata()])
+    wide.putdata([v * 257 for v in pixels(grey)])
     printed = _photo_after_render(renderer, tmp_path, "gris16.png", encoded(wide, "PNG"))
     assert ImageStat.Stat(printed.convert("L")).stddev[0] > 30  # not a flat white box
     _looks_like(printed, grey)
@@ -124,7 +129,7 @@ def test_cmyk_jpeg_prints_in_pdfa(renderer, tmp_path):
     path = fiche_with(tmp_path, "cmjn.jpg", cmyk)
     pdf = renderer.pdf(validate(load_fiche(path)), tmp_path, RenderOptions(pdfa=True))
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        spaces = {str(x.get("/ColorSpace")) for p in doc.pages for _, x in p.images.items()}
+        spaces = {str(x.get("/ColorSpace")) for p in doc.pages for x in p.get_images().values()}
     assert spaces == {"/DeviceRGB"}
     printed = _photo_after_render(renderer, tmp_path, "cmjn.jpg", cmyk, RenderOptions(pdfa=True))
     _looks_like(printed, GOOD.convert("CMYK").convert("RGB"))
