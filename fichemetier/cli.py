@@ -155,7 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     previous = {number: signal.getsignal(number) for number in STOP_SIGNALS}
     try:
         catch_stop_signals()
-        args = parse_args(argv)
+        try:
+            args = parse_args(argv)
+        except SystemExit as exc:  # --help, --version, or a usage error argparse reported
+            return exc.code if isinstance(exc.code, int) else EXIT_USAGE
         if args.schema or args.nouvelle is not None:
             return _schema_or_starter(args)
         try:

@@ -145,8 +145,7 @@ def test_usage(folder, capsys):
     assert main(["--catalogue", "c.pdf", "--titre", "Fiches\x1b[31m"]) == 2
     assert "--titre : " in capsys.readouterr().err
     assert main(["--catalogue", "catalogue.txt"]) == 2
-    with pytest.raises(SystemExit):
-        main(["--catalogue", "c.pdf", "--niveau", "bac+7"])
+    assert main(["--catalogue", "c.pdf", "--niveau", "bac+7"]) == 2
     assert "« bac+7 » n'est pas un niveau connu" in capsys.readouterr().err
 
 
