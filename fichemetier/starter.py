@@ -106,8 +106,8 @@ def write_starter(metier: str, folder: Path) -> Path:
         with path.open("x", encoding="utf-8") as handle:
             handle.write(starter_text(metier, Path(path.parent.name, path.name)))
     except FileExistsError:
-        raise FicheError([FicheProblem(str(path), None, None, _EXISTS)]) from None
+        raise FicheError([FicheProblem.of_file(path, _EXISTS)]) from None
     except OSError as exc:
         message = f"impossible d'écrire le fichier ({exc.strerror})"
-        raise FicheError([FicheProblem(str(path), None, None, message)]) from None
+        raise FicheError([FicheProblem.of_file(path, message)]) from None
     return path

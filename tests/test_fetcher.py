@@ -14,6 +14,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from fichemetier import render
+from fichemetier.errors import FicheError
 from fichemetier.load import load_fiche
 from fichemetier.model import validate
 from fichemetier.paths import STYLES
@@ -95,7 +96,7 @@ def test_photo_field_cannot_point_outside_the_fiche_folder(folder, photo, messag
         f"metier: A\nle_metier: b\ntemoignage:\n  citation: c\n  auteur: d\n  photo: {photo}\n",
         encoding="utf-8",
     )
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(FicheError) as caught:
         validate(load_fiche(path))
     [problem] = caught.value.problems
     assert (problem.line, problem.field) == (6, "temoignage.photo")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from fichemetier.errors import FicheProblem, shown, visible
+from fichemetier.errors import FicheError, FicheProblem, shown, visible
 from fichemetier.load import load_fiche
 from fichemetier.model import validate
 from fichemetier.textcheck import MAX_ITEMS, MAX_WORD, bad_character, long_word
@@ -69,7 +69,7 @@ def test_every_list_is_bounded(write_fiche):
         "metier: A\nle_metier: b\nformations_privees:\n  - formations:\n"
         f"      - texte: t\n        liens:\n{links}"
     )
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(FicheError) as caught:
         validate(load_fiche(path))
     [problem] = caught.value.problems
     assert (problem.line, problem.field) == (6, "formations_privees[0].formations[0].liens")

@@ -68,8 +68,8 @@ def _serve(connection) -> None:
         try:
             connection.send(render_pages(*job))
         except Exception as exc:  # never leave the parent waiting
-            message = f"erreur inattendue pendant la mise en page ({exc!r})"
-            connection.send(Preview([FicheProblem(str(job[1]), None, None, message)]))
+            problem = FicheProblem.unexpected(job[1], "la mise en page", exc)
+            connection.send(Preview([problem]))
 
 
 class Worker:
@@ -108,7 +108,7 @@ class Worker:
             except (EOFError, OSError):
                 message = "le processus de mise en page s'est arrêté brutalement : réessayez"
             self.stop()
-            return Preview([FicheProblem(str(source), None, None, message)])
+            return Preview([FicheProblem.of_file(source, message)])
 
     def stop(self) -> None:
         if self.process is not None:
