@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import platform
+import stat
 from collections.abc import Sequence
 from dataclasses import asdict
 from importlib.metadata import PackageNotFoundError, version
@@ -26,6 +27,8 @@ from .paths import SHARED_INPUTS
 from .write import write_atomic
 
 CACHE_NAME = ".fiches-cache.json"
+#: A photo is a few MB; more is no photo of a fiche (a device named in a damaged record).
+MAX_DEPENDENCY = 100_000_000
 INPUT_FOLDERS = SHARED_INPUTS
 #: Libraries whose upgrade may change a PDF (layout, fonts, hyphenation, links, text).
 LIBRARIES = (
@@ -70,7 +73,9 @@ def _version(name: str) -> str:
 def inputs_key(source_digest: str, dependencies: list[Path]) -> str:
     """Hash of one fiche's own inputs: its file's digest and the images it uses."""
     digest = hashlib.sha256(source_digest.encode())
-    for path in dependencies:
+    for path in dependencies:  # photos; a hand-edited record may name a pipe or a device
+        if not stat.S_ISREG(path.stat().st_mode) or path.stat().st_size > MAX_DEPENDENCY:
+            raise OSError(f"{path} n'est pas une image ordinaire")
         digest.update(os.fsencode(path) + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

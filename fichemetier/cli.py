@@ -34,7 +34,7 @@ from .stopping import (
     silence,
 )
 
-EXIT_OK, EXIT_USAGE = 0, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DEFAULT_TITLE = "Fiches métier"
 
 
@@ -203,14 +203,20 @@ def _schema_or_starter(args: argparse.Namespace) -> int:
     from .starter import write_starter
 
     if args.schema:
-        sys.stdout.write(schema_text())
+        try:
+            sys.stdout.write(schema_text())
+            sys.stdout.flush()
+        except OSError as exc:  # a full disk, a closed pipe
+            last_words(f"generate.py: --schema : impossible d'écrire ({exc.strerror})")
+            silence()  # what is left in stdout's buffer must not fail again at exit
+            return EXIT_FAILED
         return EXIT_OK
     try:
         path = write_starter(args.nouvelle, args.paths[0] if args.paths else Path("fiches"))
     except FicheError as exc:
         print(f"generate.py: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"{shown(path)} : fiche à remplir écrite (vérifiez-la avec --check)")
+    print(visible(f"{shown(path)} : fiche à remplir écrite (vérifiez-la avec --check)"))
     return EXIT_OK
 
 

@@ -90,10 +90,31 @@ def parse_paragraph(text: str) -> Paragraph:
             stack.append((token, []))
         elif token.nesting == -1:
             opening, children = stack.pop()
-            stack[-1][1].append(_container(opening, tuple(children)))
+            if _named_not_linked(opening, children):
+                for child in children:
+                    _append(stack[-1][1], child)
+            else:
+                stack[-1][1].append(_container(opening, tuple(children)))
         else:
-            stack[-1][1].append(Text(token.content))
+            _append(stack[-1][1], Text(token.content))
     return tuple(stack[0][1])
+
+
+def _named_not_linked(opening: Token | None, children: list[Segment]) -> bool:
+    """linkify reads « ASP.NET », « README.md » or « app.py » as addresses: only a text that
+    starts like one (https://, http://, www.) or an e-mail address becomes a bare link."""
+    if opening is None or opening.markup != "linkify":
+        return False
+    text = "".join(c.content for c in children if isinstance(c, Text)).lower()
+    return not (text.startswith(("http://", "https://", "www.")) or "@" in text)
+
+
+def _append(items: list[Segment], segment: Segment) -> None:
+    """Add a segment, joining it to a text just before it (typography sees whole words)."""
+    if isinstance(segment, Text) and items and isinstance(items[-1], Text):
+        items[-1] = Text(items[-1].content + segment.content)
+    else:
+        items.append(segment)
 
 
 def _container(token: Token | None, children: tuple[Segment, ...]) -> Container:

@@ -19,6 +19,7 @@ from typing import Any
 import pikepdf
 
 from .arguments import FrenchArgumentParser
+from .errors import visible
 
 
 @dataclass
@@ -188,10 +189,12 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     for path in parser.parse_args(argv).pdfs:
         try:
-            print(report(path))
-        except (OSError, pikepdf.PdfError) as exc:
-            print(f"{path}: illisible ({exc})", file=sys.stderr)
+            text = report(path)
+        except Exception as exc:  # a damaged or odd PDF (loops, missing keys): said, not raised
+            print(visible(f"{path}: illisible ({exc!r})"), file=sys.stderr)
             status = 1
+            continue
+        print(visible(text))  # a PDF's own strings (Alt, fonts) may hold escape sequences
     return status
 
 

@@ -39,6 +39,27 @@ def ascii_url(url: str) -> str:
     )  # fmt: skip
 
 
+def printed_host(host: str) -> str:
+    """A host as printed: its punycode (xn--…) when it holds letters other than Latin,
+    so that no Cyrillic or Greek letter passes for a Latin one on paper."""
+    if all(unicodedata.name(c, "").startswith("LATIN") for c in host if c.isalpha()):
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return quote(host, safe=":@[]")
+
+
+def printed_address(text: str) -> str:
+    """An address written in a text (`www.сосо.com/x`), printed with `printed_host`: the
+    paper shows the host the link really goes to."""
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        scheme, rest = "", text
+    host, tail = re.fullmatch(r"([^/?#]*)(.*)", rest, re.S).groups()  # type: ignore[union-attr]
+    return f"{scheme}{sep}{printed_host(host)}{tail}"
+
+
 def too_many_links(count: int, limit: int, where: str) -> str:
     return (
         f"trop de liens dans {where} ({count}, au plus {limit}) : chacun imprime un code QR, "
@@ -56,9 +77,11 @@ def bad_link(url: str) -> str | None:
         )
     try:
         parts = urlsplit(url)
-        parts.hostname  # noqa: B018  (reading it checks the brackets of an IPv6 host)
+        parts.hostname, parts.port  # noqa: B018  (reading them checks an IPv6 host, a port)
     except ValueError:  # `http://]`: urllib cannot read it, nor can a browser
-        return f"le lien « {url} » est mal écrit (nom de site illisible) : retapez l'adresse"
+        return (
+            f"le lien « {url} » est mal écrit (nom de site ou port illisible) : retapez l'adresse"
+        )
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
         return f"le lien « {url} » doit commencer par https:// (ou http://)"
     if parts.scheme.lower() != "mailto" and not parts.hostname:
@@ -95,8 +118,20 @@ def misleading(url: str) -> str | None:
 
 
 def label_problem(label: str, url: str) -> str | None:
-    """A link whose text is itself an address must go to that address's site."""
-    shown = label.strip().rstrip("/")
+    """A link whose text is itself an address (a site or an e-mail) must go there. The
+    text is read as a reader reads it: invisible characters, brackets, punctuation around
+    it and a port do not make it another address."""
+    shown = "".join(c for c in label if unicodedata.category(c) != "Cf")
+    shown = shown.strip(" \t()[]<>{}«»\"'“”‘’.,;:!?").rstrip("/")
+    if _EMAIL.fullmatch(shown):
+        mail = urlsplit(url)
+        if mail.scheme.lower() == "mailto" and mail.path.lower() == shown.lower():
+            return None
+        return (
+            f"le texte du lien « {shown[:60]} » est une adresse e-mail, mais le lien mène à "
+            f"« {url[:60]} » : écrivez l'adresse réelle, ou un texte qui n'en est pas une"
+        )
+    shown = re.sub(r"^((?:[a-z][a-z0-9+.-]*://)?[^/?#:]+):\d+", r"\1", shown, flags=re.I)
     if not (match := _ADDRESS.fullmatch(shown)):
         return None
     if not (match["scheme"] or match["host"].lower().startswith("www.")) and (
@@ -113,6 +148,7 @@ def label_problem(label: str, url: str) -> str | None:
     )
 
 
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _ADDRESS = re.compile(
     r"(?P<scheme>[a-z][a-z0-9+.-]*://)?(?P<host>[\w-]+(?:\.[\w-]+)+)(?:[/?#]\S*)?",
     re.IGNORECASE,
@@ -146,6 +182,37 @@ _TLDS = set(
         "uk",
         "es",
         "it",
+        # administrations, and the French-speaking world beyond France
+        "gov",
+        "mil",
+        "int",
+        "biz",
+        "bf",
+        "bj",
+        "ci",
+        "cm",
+        "cd",
+        "cg",
+        "dz",
+        "ga",
+        "gn",
+        "ht",
+        "ma",
+        "mg",
+        "ml",
+        "mu",
+        "ne",
+        "pm",
+        "qc",
+        "rw",
+        "sn",
+        "tg",
+        "tn",
+        "td",
+        "wf",
+        "bl",
+        "mf",
+        "tf",
     ]
 )
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from markupsafe import Markup, escape
 
 from .inline import Bold, Italic, Link, Paragraph, Text, parse_paragraph, texts, walk
+from .linkcheck import printed_address
 from .typography import french
 
 _TAGS = {Bold: ("<strong>", "</strong>"), Italic: ("<em>", "</em>")}
@@ -27,7 +28,10 @@ def inline_html(text: str) -> Markup:
     quotes = _guillemets(paragraph)
     for segment, entering in walk(paragraph):
         if isinstance(segment, Text):
-            out.append(url_html(segment.content) if in_url else _words(segment.content, quotes))
+            if in_url:  # a bare address: printed as typed, its host as the link's
+                out.append(url_html(printed_address(segment.content)))
+            else:
+                out.append(_words(segment.content, quotes))
         elif isinstance(segment, Link):
             in_url = entering and segment.bare
             css = ' class="url"' if segment.bare else ""

@@ -7,14 +7,13 @@ and the PDF keeps the full URL as the link's target.
 
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 from urllib.parse import quote, unquote, urlsplit
 
 import segno
 from markupsafe import Markup
 
-from .linkcheck import ascii_url
+from .linkcheck import ascii_url, printed_host
 
 #: Printed width of one QR module: 0.25 mm scans with any phone at reading distance.
 MODULE_MM = 0.25
@@ -29,7 +28,7 @@ def short_url(url: str, limit: int = SHORT_LIMIT) -> str:
     parts = urlsplit(url)
     if parts.scheme == "mailto":
         return parts.path
-    host = _host(parts.netloc.lower()).removeprefix("www.")
+    host = printed_host(parts.netloc.lower()).removeprefix("www.")
     segments = [_readable(s) for s in parts.path.split("/") if s]
     if not segments:
         return host
@@ -38,17 +37,6 @@ def short_url(url: str, limit: int = SHORT_LIMIT) -> str:
         return whole
     prefix = f"{host}/…/" if len(segments) > 1 else f"{host}/"
     return prefix + _cut(segments[-1], max(limit - len(prefix), 12))
-
-
-def _host(host: str) -> str:
-    """A host as printed: its punycode (xn--…) when it holds letters other than Latin,
-    so that no Cyrillic or Greek letter passes for a Latin one on paper."""
-    if all(unicodedata.name(c, "").startswith("LATIN") for c in host if c.isalpha()):
-        return host
-    try:
-        return host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return quote(host, safe=":@[]")
 
 
 def _readable(segment: str) -> str:

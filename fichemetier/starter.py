@@ -11,6 +11,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+from ruamel.yaml import YAML
+
 from .errors import FicheError, FicheProblem
 from .model import NIVEAUX, Texts
 
@@ -83,15 +85,22 @@ def starter_text(metier: str, path: Path) -> str:
 
 
 def _yaml_line(text: str) -> str:
-    """One line of text as a YAML scalar: JSON's double-quoted strings are valid YAML."""
-    plain = re.fullmatch(r"[\w][\w ()'’,.-]*", text) and not text.endswith(":")
-    return text if plain else json.dumps(text, ensure_ascii=False)
+    """One line of text as a YAML scalar: as typed when YAML reads it back as this very
+    text (not `42`, `True`, `Null`, `2024-01-01`), else JSON's double-quoted form, which is
+    valid YAML."""
+    plain = re.fullmatch(r"[^\W\d_][\w ()'’,.-]*", text) and not text.endswith(":")
+    if plain and YAML(typ="safe", pure=True).load(text) == text:
+        return text
+    return json.dumps(text, ensure_ascii=False)
 
 
 def write_starter(metier: str, folder: Path) -> Path:
     """Write `folder/<slug>.yaml`; refuse a title the fiche would refuse, or an existing
     file (someone's work must never be overwritten)."""
     metier = metier.strip()
+    if not metier or "\n" in metier or "\r" in metier:
+        message = "donnez un nom de métier sur une ligne, par exemple « Infirmier »"
+        raise FicheError([FicheProblem("--nouvelle", None, "metier", message)])
     try:
         Texts.validate_python(metier)
     except Exception as exc:  # pydantic's ValidationError: the model's own French message

@@ -16,6 +16,7 @@ NBSP = "\u00a0"  # no-break space: before : and €, inside bac + 2
 PROTECTED = re.compile(
     r'(?:https?://|www\.)[^\s<>«»"]*[^\s<>«»".,;:!?)]'  # URLs, without trailing punctuation
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+    r"|&#?\w+;"  # an HTML entity typed as such (&amp;): printed as typed, not « &amp ; »
 )
 # Protected text is swapped for private-use placeholders while the rules run; the two
 # placeholder characters themselves are protected too, so that a text that already holds

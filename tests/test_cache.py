@@ -149,3 +149,19 @@ def test_stale_pdfs_are_only_removed_when_their_whole_folder_was_read(project, c
     assert (project / "output" / "b.pdf").exists()
     assert run(capsys)[2] == "0 PDF écrit, 1 à jour, 1 PDF périmé supprimé, 0 fiche en erreur"
     assert sorted(p.name for p in (project / "output").glob("*.pdf")) == ["a.pdf", "c.pdf"]
+
+
+def test_a_record_that_names_a_pipe_as_a_photo_cannot_hang_the_run(project, capsys):
+    """The record is a file anyone can edit: a dependency that is a pipe or a device is not
+    read (it would block, or never end); the fiche is simply rendered again."""
+    import json
+    import os
+
+    assert run(capsys)[0] == 0
+    record = project / "output" / ".fiches-cache.json"
+    saved = json.loads(record.read_text())
+    os.mkfifo(project / "fifo")
+    for entry in saved["fiches"].values():
+        entry["deps"] = [str(project / "fifo")]
+    record.write_text(json.dumps(saved))
+    assert run(capsys) == (0, ["a", "b", "c"], "3 PDF écrits, 0 fiche en erreur")

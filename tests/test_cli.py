@@ -201,3 +201,21 @@ def test_options_that_do_nothing_in_a_mode_are_refused(folder, capsys, options, 
     assert main(options) == 2
     assert capsys.readouterr().err.startswith(f"generate.py: {message}")
     assert not (folder / "c.pdf").exists() and not (folder / "pdf").exists()
+
+
+def test_schema_to_a_full_disk_is_a_message_not_a_traceback():
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "generate.py"), "--schema"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 1
+    assert "--schema : impossible d'écrire" in done.stderr and "Traceback" not in done.stderr

@@ -95,3 +95,13 @@ def test_html_nests_as_the_segments_do(text):
     ]
     found = re.findall(r"</?(?:strong|em|a)\b", str(inline_html(text)))
     assert [tag + ">" for tag in found] == expected
+
+
+def test_names_with_a_dot_are_words_not_links():
+    """linkify reads « ASP.NET » or « README.md » as addresses: only what starts like one
+    (https://, www.) or an e-mail address becomes a link with its QR code."""
+    [words] = parse("Je code en ASP.NET, voir README.md, app.py et config.sh.")
+    assert words == (Text("Je code en ASP.NET, voir README.md, app.py et config.sh."),)
+    found = [s.url for s, entering in walk(parse("www.onisep.fr, a@b.fr, https://c.fr")[0])
+             if isinstance(s, Link) and entering]  # fmt: skip
+    assert found == ["http://www.onisep.fr", "mailto:a@b.fr", "https://c.fr"]

@@ -27,4 +27,19 @@ def test_an_unreadable_file_is_a_message_and_exit_1(tmp_path, capsys):
     bad = tmp_path / "pas-un.pdf"
     bad.write_bytes(b"%PDF-1.7 nothing else")
     assert main([str(bad)]) == 1
-    assert capsys.readouterr().err.startswith(f"{bad}: illisible (")
+    assert capsys.readouterr().err.startswith(f"{bad}: illisible (")  # no traceback
+
+
+def test_an_odd_structure_tree_is_a_message_and_escapes_are_not_printed(tmp_path, capsys):
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    element = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.P, Alt="\x1b[31mrouge"))
+    element.K = element  # an element that holds itself: a walk that never ends
+    pdf.Root.StructTreeRoot = pdf.make_indirect(pikepdf.Dictionary(K=element))
+    path = tmp_path / "boucle.pdf"
+    pdf.save(path)
+    assert main([str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert err.startswith(f"{path}: illisible (") and "\x1b" not in out + err

@@ -176,6 +176,7 @@ def test_a_plausible_salary_gets_no_warning(tmp_path):
     [
         ('le_metier: "aaaaa[//c.s://"', "texte illisible autour d'un « [ » : un lien s'écrit"),
         ('le_metier: "voir ](http://]"', "le lien « http://] » est mal écrit (nom de site"),
+        ('le_metier: "[a](https://a.fr:99999/)"', "le lien « https://a.fr:99999/ » est mal écrit"),
         (
             "le_metier: b\nformations_publiques:\n  - formations:\n      - texte: t\n"
             "        liens: ['http://]']",

@@ -67,7 +67,10 @@ def test_nouvelle_never_overwrites(tmp_path):
     assert path.read_text(encoding="utf-8") == "metier: mon travail\n"
 
 
-@pytest.mark.parametrize("metier", ["Aide-soignant(e)", "Chargé: de «com»", "Ébéniste"])
+@pytest.mark.parametrize(
+    "metier",
+    ["Aide-soignant(e)", "Chargé: de «com»", "Ébéniste", "42", "True", "Null", "2024-01-01"],
+)
 def test_starter_names_any_metier(tmp_path, metier):
     from fichemetier.starter import write_starter
 
@@ -81,5 +84,9 @@ def test_starter_refuses_a_title_the_fiche_would_refuse(tmp_path):
 
     with pytest.raises(FicheError):
         write_starter("a\x07b", tmp_path)
+    for name in ("", "Infirmier\nle_metier: x"):
+        with pytest.raises(FicheError) as caught:
+            write_starter(name, tmp_path)
+        assert caught.value.problems[0].message.startswith("donnez un nom de métier sur une")
     with pytest.raises(ValidationError):
         Fiche.model_validate({"metier": "a\x07b", "le_metier": "x"})

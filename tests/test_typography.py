@@ -77,3 +77,7 @@ def test_a_quoted_url_keeps_its_quotes_out():
     assert french('voir "https://x.fr/a" et "ici"') == (
         f"voir «{NNBSP}https://x.fr/a{NNBSP}» et «{NNBSP}ici{NNBSP}»"
     )
+
+
+def test_an_html_entity_prints_as_typed():
+    assert french("Entité &amp; ici ; et &#233;") == "Entité &amp; ici\u202f; et &#233;"

@@ -47,8 +47,20 @@ def dom_id(path: str) -> str:
     return re.sub(r"[\[\].]+", "-", path).strip("-") or "fiche"
 
 
+#: A fiche's deepest field is 7 parts deep (formations_publiques[0].formations[1].
+#: etablissements[2].nom); item numbers stay under MAX_ITEMS. A posted name beyond these
+#: is no field of the form: it is ignored (a 5 000-digit index or 3 000 levels would
+#: otherwise cost a traceback).
+MAX_PARTS = 12
+MAX_INDEX_DIGITS = 4
+
+
 def split_path(path: str) -> list[str | int]:
-    return [int(index) if index else key for index, key in _TOKEN.findall(path)]
+    """`a[0].b` → ['a', 0, 'b']; [] for a name that cannot be a field of a fiche."""
+    found = _TOKEN.findall(path)
+    if len(found) > MAX_PARTS or any(len(index) > MAX_INDEX_DIGITS for index, _ in found):
+        return []
+    return [int(index) if index else key for index, key in found]
 
 
 # -- schema → widgets ---------------------------------------------------------------------
