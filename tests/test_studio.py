@@ -166,6 +166,7 @@ def test_an_overflowing_fiche_shows_every_page_and_where_the_budget_ends(studio,
     mark = page.locator(".budget-end")
     mark.wait_for(state="visible")
     assert "Fin du budget : 2 pages en A4" in mark.inner_text()
+    assert "(à partir de « Formations publiques n° " in mark.inner_text()  # the form's words
     assert page.locator("#pages figure").count() > 2
     assert page.locator("#pages figure.over").count() == page.locator("#pages figure").count() - 2
     assert "dépasse de" in page.locator("#resume").inner_text()

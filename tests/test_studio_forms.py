@@ -20,3 +20,11 @@ def test_names_no_fiche_could_have_are_ignored():
     huge = "metier[" + "9" * 5000 + "]"
     assert forms.tree([(deep, "v"), (huge, "v"), ("metier", "A")]) == {"metier": "A"}
     assert forms.apply({}, f"ajouter:formations_publiques[{'9' * 5000}]") == ({}, "")
+
+
+def test_a_field_is_named_as_the_form_shows_it():
+    """The overflow mark names where the extra page starts in the editor's words."""
+    assert forms.label("formations_publiques[2].formations[0].etablissements[5]") == (
+        "Formations publiques n° 3 › Formations n° 1 › Établissements n° 6"
+    )
+    assert forms.label("temoignage.citation") == "Témoignage › Citation"

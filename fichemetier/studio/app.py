@@ -280,7 +280,7 @@ def _preview_json(problems, preview: Preview | None, fresh: bool, options) -> di
         "fresh": fresh,
         "format": options.format.upper(),
         "budget": preview.budget if preview else options.page_budget,
-        "over_field": budget_problem.field if budget_problem else None,
+        "over_field": forms.label(budget_problem.field or "") if budget_problem else None,
         "pages": [
             "data:image/png;base64," + base64.b64encode(png).decode("ascii")
             for png in (preview.pages if preview else [])

@@ -136,6 +136,23 @@ _SINGULAR = {
 }
 
 
+def label(path: str) -> str:
+    """A field path as the form shows it: `formations_publiques[2].formations[0]` →
+    « Formations publiques n° 3 › Formations n° 1 », from the model's own titles."""
+    root = fiche_schema()
+    schema: dict = root
+    words: list[str] = []
+    for part in split_path(path):
+        if isinstance(part, int):
+            schema = _resolve(root, schema.get("items", {}))
+            words[-1:] = [f"{words[-1]} n° {part + 1}"] if words else [f"n° {part + 1}"]
+            continue
+        prop = schema.get("properties", {}).get(part, {})
+        schema = _resolve(root, prop)
+        words.append(prop.get("title") or schema.get("title", part))  # the field's own first
+    return " › ".join(words)
+
+
 def _resolve(root: dict, prop: dict) -> dict:
     """A property's schema without `$ref` and without the `null` of an optional field."""
     if "$ref" in prop:

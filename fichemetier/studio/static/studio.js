@@ -85,7 +85,7 @@
         mark.className = "budget-end";
         mark.setAttribute("role", "note");
         mark.textContent = "Fin du budget : " + result.budget + " pages en " + result.format +
-          ". La suite dépasse" + (result.over_field ? " (à partir du champ " + result.over_field + ")" : "") + ".";
+          ". La suite dépasse" + (result.over_field ? " (à partir de « " + result.over_field + " »)" : "") + ".";
         pages.appendChild(mark);
       }
       const figure = document.createElement("figure");
