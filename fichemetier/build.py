@@ -31,6 +31,7 @@ from .typography import niveau_label
 from .write import remove_leftovers, write_atomic
 
 EXIT_OK, EXIT_FAILED = 0, 1
+DEFAULT_TITLE = "Fiches métier"  # a catalogue's cover, unless --titre says otherwise
 SAVE_EVERY = 2.0  # seconds between saves of the build record during a long batch
 
 
@@ -63,7 +64,7 @@ class CatalogueRun:
     target: Path
     options: RenderOptions = RenderOptions()
     jobs: int = 1
-    titre: str = "Fiches métier"
+    titre: str = DEFAULT_TITLE
     niveau: str | None = None
     write: bool = True  # False: lay out and preflight the catalogue only
 

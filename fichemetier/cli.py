@@ -17,7 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from . import __version__
 from .arguments import FrenchArgumentParser
-from .build import BatchRun, CatalogueRun, CheckRun, Run, run
+from .build import DEFAULT_TITLE, BatchRun, CatalogueRun, CheckRun, Run, run
 from .errors import UsageError, visible
 from .model import Niveaux, Texts
 from .options import FORMATS, RenderOptions
@@ -35,7 +35,6 @@ from .stopping import (
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-DEFAULT_TITLE = "Fiches métier"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
