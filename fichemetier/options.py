@@ -45,10 +45,15 @@ class RenderOptions:
     print: bool = False
     #: PDF/A-2u for archives instead of the default PDF/UA-1 (both tagged, see render.py).
     pdfa: bool = False
+    #: A5 pages imposed two by two on A4 sheets for an office printer (livret.py): a
+    #: print file, untagged; the print shop's bleed and the archive's PDF/A do not apply.
+    livret: bool = False
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
             raise ValueError(f"format inconnu : {self.format}")
+        if self.livret and (self.format != "a5" or self.print or self.pdfa):
+            raise ValueError("un livret est fait de pages A5, sans --print ni --pdfa")
 
     @property
     def page(self) -> PageFormat:

@@ -21,11 +21,12 @@ LOCK_NAME = ".fiches.lock"
 def default_out(options: RenderOptions) -> Path:
     """Each variant has its own folder under output/, so that an A5 or print-shop run never
     overwrites the A4 PDFs of the same names: output/, output/a5/, output/impression/,
-    output/pdfa/, output/a5-impression-pdfa/…"""
+    output/pdfa/, output/a5-impression-pdfa/…, output/livret/ (A5 booklets)"""
     parts = [
         name
         for name, wanted in (
-            ("a5", options.format == "a5"),
+            ("a5", options.format == "a5" and not options.livret),
+            ("livret", options.livret),
             ("impression", options.print),
             ("pdfa", options.pdfa),
         )

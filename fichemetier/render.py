@@ -24,6 +24,7 @@ from .catalogue import Entry, niveaux_of
 from .echelle import echelle
 from .finishing import Finishing, QRPlacement, finish
 from .inline import links, paragraphs, qr_links
+from .livret import PLUS_LOIN, Dos, impose, padding
 from .markup import inline_html, url_html
 from .model import PHOTO_TYPES, Fiche
 from .options import RenderOptions
@@ -38,6 +39,9 @@ STYLESHEETS = ("theme.css", "fonts.css", "fiche.css")
 #: Added after the base sheets and the format's own (options.FORMATS): the print-shop bleed.
 PRINT_SHEETS = ("impression.css",)
 CATALOGUE_SHEETS = ("catalogue.css",)
+#: A booklet's notes pages and back page (livret.py), and the ruled lines of a notes page.
+DOS_SHEETS = ("dos.css",)
+NOTES_LINES = 18
 #: Tagged PDF/UA-1 by default, for screen readers. For archives, PDF/A-2u: part 2 is the
 #: one archives accept most widely and needs nothing PDF 2.0; level "u" (text mapped to
 #: Unicode) is what WeasyPrint guarantees, while level "a" would claim a complete logical
@@ -122,12 +126,14 @@ class Renderer:
         self.fonts = FontConfiguration()
         self._sheets: dict[str, CSS] = {}
 
-    def stylesheets(self, options: RenderOptions, catalogue: bool = False) -> list[CSS]:
+    def stylesheets(
+        self, options: RenderOptions, catalogue: bool = False, extra: tuple[str, ...] = ()
+    ) -> list[CSS]:
         """The parsed sheets for these options, each parsed once per process."""
         names = STYLESHEETS + options.page.stylesheets
         names += PRINT_SHEETS if options.print else ()
         names += CATALOGUE_SHEETS if catalogue else ()
-        return [self._sheet(name) for name in names]
+        return [self._sheet(name) for name in names + extra]
 
     def _sheet(self, name: str) -> CSS:
         if name not in self._sheets:
@@ -170,7 +176,12 @@ class Renderer:
         return self._layout(html, folders, options, catalogue=True)
 
     def _layout(
-        self, html: str, folders: list[Path], options: RenderOptions, catalogue: bool = False
+        self,
+        html: str,
+        folders: list[Path],
+        options: RenderOptions,
+        catalogue: bool = False,
+        extra: tuple[str, ...] = (),
     ) -> Document:
         document = HTML(
             string=html,
@@ -178,13 +189,42 @@ class Renderer:
             url_fetcher=LocalOnlyFetcher([*folders, STYLES]),
         )
         return document.render(
-            stylesheets=self.stylesheets(options, catalogue),
+            stylesheets=self.stylesheets(options, catalogue, extra),
             font_config=self.fonts,
             pdf_tags=True,
             pdf_variant=VARIANTS[options.pdfa],
         )
 
-    def write(self, document: Document, options: RenderOptions) -> bytes:
+    def write(self, document: Document, options: RenderOptions, dos: Dos | None = None) -> bytes:
+        """The finished PDF; for a booklet, its pages and those that complete it (`dos`
+        says what the back page names) imposed on A4 sheets."""
+        pdf = self._finished(document, options)
+        if not options.livret:
+            return pdf
+        missing = padding(len(document.pages))
+        if not missing:
+            return impose([pdf])
+        dos = dos or Dos(document.metadata.title or "")
+        back = self.dos_layout(dos, missing - 1, options)
+        if len(back.pages) != missing:  # a layout bug, not the user's: said, not hidden
+            raise RuntimeError(f"pages de fin du livret : {len(back.pages)} au lieu de {missing}")
+        return impose([pdf, self._finished(back, options)])
+
+    def dos_layout(self, dos: Dos, notes: int, options: RenderOptions) -> Document:
+        """A booklet's last pages: `notes` pages to write on, then the back page."""
+        html = self.env.get_template("dos.html.j2").render(
+            dos=dos,
+            edition=dos.edition,
+            notes=notes,
+            lignes=NOTES_LINES,
+            lien=PLUS_LOIN,
+            theme=self.theme,
+            page=options.page,
+            generator=f"fichemetier {__version__}",
+        )
+        return self._layout(html, [], options, extra=DOS_SHEETS)
+
+    def _finished(self, document: Document, options: RenderOptions) -> bytes:
         pdf = document.write_pdf(pdf_tags=True, pdf_variant=VARIANTS[options.pdfa])
         how = Finishing(
             crop_marks=options.print,
