@@ -21,6 +21,7 @@ from .binding import bind
 from .cache import BuildCache, inputs_key, setup_key
 from .catalogue import Entry, select
 from .errors import FicheProblem
+from .livret import Dos
 from .options import RenderOptions
 from .outputs import lock_output
 from .paths import shown
@@ -331,7 +332,8 @@ def _bind(
         if not bound.entries or bound.cover_broken or bound.document is None:
             return [], 0, found  # the previous catalogue is kept
         if settings.write:
-            write_atomic(target, renderer().write(bound.document, settings.options))
+            dos = Dos(settings.titre, bound.entries[0].fiche.rubrique)
+            write_atomic(target, renderer().write(bound.document, settings.options, dos))
     except OSError as exc:
         message = f"impossible d'écrire le catalogue ({exc.strerror})"
         return [], 0, [*found, FicheProblem.of_file(target, message)]

@@ -85,6 +85,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="pour l'imprimeur : fond perdu de 3 mm, traits de coupe, TrimBox et BleedBox",
     )
     parser.add_argument(
+        "--livret",
+        action="store_true",
+        help="avec --format a5 : les pages imposées deux par deux sur des feuilles A4, à "
+        "imprimer en recto verso (bord court) et à plier, dans output/livret/",
+    )
+    parser.add_argument(
         "--catalogue",
         type=Path,
         metavar="FICHIER.pdf",
@@ -183,7 +189,9 @@ def settings(args: argparse.Namespace) -> Run:
     mode are refused (the user expects them to do something)."""
     files = collect(args.paths)
     check_combination(args)
-    options = RenderOptions(format=args.format, print=args.imprimeur, pdfa=args.pdfa)
+    options = RenderOptions(
+        format=args.format, print=args.imprimeur, pdfa=args.pdfa, livret=args.livret
+    )
     if args.catalogue is not None:
         check_catalogue(args.catalogue, args.titre)
         return CatalogueRun(
@@ -224,6 +232,7 @@ def check_combination(args: argparse.Namespace) -> None:
     do something."""
     if args.catalogue is None and (args.niveau or args.titre != DEFAULT_TITLE):
         raise UsageError("--niveau et --titre ne s'emploient qu'avec --catalogue FICHIER.pdf")
+    check_livret(args)
     if args.catalogue is not None:
         mode = "--catalogue (seul le fichier du catalogue est écrit)"
     elif args.check:
@@ -233,6 +242,27 @@ def check_combination(args: argparse.Namespace) -> None:
     for option, given in (("--out", args.out is not None), ("--force", args.force)):
         if given:
             raise UsageError(f"{option} ne sert à rien avec {mode}")
+
+
+def check_livret(args: argparse.Namespace) -> None:
+    """A booklet is A5 pages on A4 sheets from an office printer: not A4 pages, and neither
+    the print shop's bleed (it imposes the pages itself) nor an archive's PDF/A."""
+    if not args.livret:
+        return
+    if args.format != "a5":
+        raise UsageError(
+            "--livret plie des feuilles A4 en pages A5 : ajoutez --format a5 (--format a5 --livret)"
+        )
+    if args.imprimeur:
+        raise UsageError(
+            "--livret est pour une imprimante de bureau ; avec --print, l'imprimeur impose "
+            "lui-même les pages : choisissez l'un des deux"
+        )
+    if args.pdfa:
+        raise UsageError(
+            "--livret fait un fichier à imprimer ; pour l'archivage, --pdfa s'emploie sans "
+            "--livret (le PDF en ordre de lecture)"
+        )
 
 
 def check_catalogue(target: Path, title: str) -> None:

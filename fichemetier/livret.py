@@ -19,8 +19,10 @@ from __future__ import annotations
 import contextlib
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pikepdf
+if TYPE_CHECKING:  # imported where a booklet is made: the command line does without
+    import pikepdf
 
 #: An A4 sheet, landscape, in points: two A5 pages side by side.
 SHEET = (297 * 72 / 25.4, 210 * 72 / 25.4)
@@ -62,6 +64,8 @@ def impose(parts: list[bytes]) -> bytes:
     """The pages of `parts` (PDFs read one after the other, in all a multiple of four A5
     pages) on A4 landscape sheets in saddle-stitch order. Title, author and language are
     those of the first part."""
+    import pikepdf
+
     with contextlib.ExitStack() as opened:  # the parts' streams are read at save time
         sources = [opened.enter_context(pikepdf.open(io.BytesIO(part))) for part in parts]
         pages = [page for source in sources for page in source.pages]
@@ -90,6 +94,8 @@ def _size(page: pikepdf.Page) -> tuple[float, float]:
 def _describe(out: pikepdf.Pdf, source: pikepdf.Pdf) -> None:
     """The reading-order file's title, author and language, how to print it, and the
     print dialog set for it (short-edge duplex, no scaling) where the viewer obeys."""
+    import pikepdf
+
     info = source.docinfo
     title = str(info.get("/Title", ""))
     out.docinfo["/Title"] = f"{title} (livret à imprimer)" if title else "Livret à imprimer"

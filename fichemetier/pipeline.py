@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import FicheError, FicheProblem
+from .livret import Dos
 from .load import Loc, line_of, load_fiche
 from .model import Fiche, advice, field_path, validate
 from .options import RenderOptions
@@ -101,7 +102,8 @@ def produce(
         failed = any(not p.warning for p in problems)
         data = None
         if pdf and (even_if_failed or not failed):
-            data = renderer().write(document, options)
+            dos = Dos(request.fiche.metier, request.fiche.rubrique)
+            data = renderer().write(document, options, dos)
     except Exception as exc:  # a layout bug on odd input: reported on its fiche
         problem = FicheProblem.unexpected(request.source, "la mise en page", exc)
         return Produced([problem], seconds=time.perf_counter() - started)
