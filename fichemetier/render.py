@@ -41,7 +41,7 @@ PRINT_SHEETS = ("impression.css",)
 CATALOGUE_SHEETS = ("catalogue.css",)
 #: A booklet's notes pages and back page (livret.py), and the ruled lines of a notes page.
 DOS_SHEETS = ("dos.css",)
-NOTES_LINES = 18
+NOTES_LINES = 20
 #: Tagged PDF/UA-1 by default, for screen readers. For archives, PDF/A-2u: part 2 is the
 #: one archives accept most widely and needs nothing PDF 2.0; level "u" (text mapped to
 #: Unicode) is what WeasyPrint guarantees, while level "a" would claim a complete logical
