@@ -21,7 +21,7 @@ from .binding import bind
 from .cache import BuildCache, inputs_key, setup_key
 from .catalogue import Entry, select
 from .errors import FicheProblem
-from .livret import Dos
+from .livret import Dos, sheets
 from .options import RenderOptions
 from .outputs import lock_output
 from .paths import shown
@@ -314,6 +314,8 @@ def _catalogue(settings: CatalogueRun, report: Report) -> int:
         what = f"écrit : {shown(settings.target)}" if settings.write else "vérifié"
         head = f"Catalogue {what}, {count(len(bound), 'fiche', 'fiches')}, "
         head += count(pages, "page", "pages")
+        if settings.options.livret:  # what the counsellor prints: sheets, both sides
+            head += f" ({count(sheets(pages), 'feuille A4', 'feuilles A4')} en livret)"
     counts = Counts(0, 0, failed, warnings)
     broken = not bound or any(not p.warning for p in problems)
     return ending(report, problems, counts, started, check=True, head=head, failed=broken)

@@ -47,6 +47,11 @@ def padding(pages: int) -> int:
     return -pages % 4
 
 
+def sheets(pages: int) -> int:
+    """A4 sheets for a booklet of `pages` A5 pages (before padding)."""
+    return (pages + padding(pages)) // 4
+
+
 def saddle_order(pages: int) -> list[tuple[int, int]]:
     """The (left, right) page numbers (from 1) of each side, in print order: sheet 1 front,
     sheet 1 back, sheet 2 front… Folded and nested, the sheets read 1, 2, 3… `pages` is a

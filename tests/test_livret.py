@@ -274,3 +274,16 @@ def test_command_line_writes_the_booklet_into_output_livret(tmp_path, monkeypatc
     halves = half_texts(booklet)
     assert halves[0].startswith(BACK) and "BOULANGER" in halves[0]  # the back page names it
     assert halves[1].startswith("DANS MON JOB\nBOULANGER")
+
+
+def test_a_catalogue_booklet_from_the_command_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "fiches").mkdir()
+    (tmp_path / "fiches" / "boulanger.yaml").write_text(fiche_text("Boulanger", 1))
+    argv = ["--format", "a5", "--livret", "--catalogue", "livret.pdf", "-j", "1"]
+    assert main(argv) == 0
+    # Cover, contents, the fiche: 3 pages, one sheet with the back page.
+    assert "3 pages (1 feuille A4 en livret)" in capsys.readouterr().err
+    halves = half_texts((tmp_path / "livret.pdf").read_bytes())
+    assert halves[0].startswith(BACK) and "FICHES MÉTIER" in halves[0]
+    assert halves[1].startswith("DANS MON JOB\nFICHES MÉTIER")  # the cover, page 1
