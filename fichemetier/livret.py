@@ -79,10 +79,10 @@ def impose(parts: list[bytes]) -> bytes:
         middle = width / 2
         for left, right in saddle_order(len(pages)):
             side = out.add_blank_page(page_size=SHEET)
-            for number, x in ((left, None), (right, middle)):
+            for number, on_left in ((left, True), (right, False)):
                 page = pages[number - 1]
                 w, h = _size(page)
-                x0 = middle - w if x is None else middle  # both pages against the fold
+                x0 = middle - w if on_left else middle  # both pages against the fold
                 y0 = (height - h) / 2
                 side.add_overlay(page, pikepdf.Rectangle(x0, y0, x0 + w, y0 + h))
         _describe(out, sources[0])
