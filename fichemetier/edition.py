@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import math
 import re
 from pathlib import Path
 from typing import Annotated, Any
@@ -103,7 +104,7 @@ class Couleurs(_Couleurs):  # type: ignore[valid-type, misc]
         weak = contrast.weak_pairs({**THEME, **self.chosen()})
         if weak:
             pairs = " ; ".join(
-                f"« {text} » sur « {fond} » : {value:.1f}:1".replace(".", ",")
+                f"« {text} » sur « {fond} » : {_floor(value)}:1"
                 for text, fond, value in weak
             )
             raise PydanticCustomError(
@@ -113,6 +114,11 @@ class Couleurs(_Couleurs):  # type: ignore[valid-type, misc]
                 {"pairs": pairs, "minimum": str(contrast.MINIMUM).replace(".", ",")},
             )
         return self
+
+
+def _floor(value: float) -> str:
+    """A ratio as printed: rounded down, so that 4,46:1 never reads as the 4,5:1 it misses."""
+    return f"{math.floor(value * 10) / 10:.1f}".replace(".", ",")
 
 
 class Logo(Base):
