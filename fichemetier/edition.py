@@ -104,8 +104,7 @@ class Couleurs(_Couleurs):  # type: ignore[valid-type, misc]
         weak = contrast.weak_pairs({**THEME, **self.chosen()})
         if weak:
             pairs = " ; ".join(
-                f"« {text} » sur « {fond} » : {_floor(value)}:1"
-                for text, fond, value in weak
+                f"« {text} » sur « {fond} » : {_floor(value)}:1" for text, fond, value in weak
             )
             raise PydanticCustomError(
                 "contraste",

@@ -148,7 +148,10 @@ def test_a_logo_that_is_not_what_its_name_says_is_located(tmp_path):
     ("svg", "why"),
     [
         (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "un script"),
-        (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "un script (attribut onload)"),  # noqa: E501
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+            "un script (attribut onload)",
+        ),
         (
             b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
             b'<use x:href="https://pistage.example/a.svg#b"/></svg>',
@@ -277,9 +280,7 @@ def test_the_fiches_footer_names_the_event_and_without_edition_nothing_changes(p
     assert band.convert("RGB").getpixel((20, 20)) == (0x0D, 0x4C, 0x6B)  # theme.css's
 
 
-def test_a_bad_edition_stops_the_run_with_located_messages_and_writes_nothing(
-    project, capsys
-):
+def test_a_bad_edition_stops_the_run_with_located_messages_and_writes_nothing(project, capsys):
     (project / "salon.yaml").write_text('titre: Salon\ncouleurs:\n  accent: "#fff"\n', "utf-8")
     assert main(["fiches", "--edition", "salon.yaml", "-q"]) == 1
     err = capsys.readouterr().err
