@@ -12,6 +12,7 @@ from pathlib import Path
 import pikepdf
 import pypdfium2
 import pytest
+import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
@@ -267,6 +268,9 @@ def test_a_branded_catalogue_cover_and_metadata(project):
         assert b"0.760784 0.254902 0.047059 rg" in drawn  # forum.svg's #c2410c, as vectors
     pixels = pypdfium2.PdfDocument("cat.pdf")[0].render(scale=0.5).to_pil().convert("RGB")
     assert pixels.getpixel((20, 20)) == (0x2D, 0x3A, 0x8C)  # the edition's band colour
+    at_300_dpi = pypdfium2.PdfDocument("cat.pdf")[0].render(scale=300 / 72).to_pil()
+    assert [code.text for code in zxingcpp.read_barcodes(at_300_dpi)] == ["https://www.onisep.fr/"]
+    assert "Sommaire" in reader.pages[1].extract_text()  # the cover holds on its page
 
 
 def test_the_fiches_footer_names_the_event_and_without_edition_nothing_changes(project):
