@@ -1,7 +1,8 @@
 """veraPDF, the reference validator, on every kind of output: PDF/UA-1 on all of them,
 PDF/A-2u as well on the `--pdfa` ones. The seed fiche and a few random valid fiches
 (the fuzz generator, derandomized: the same ones on every run) in A4, A5, for the print
-shop, as PDF/A, and bound in catalogues (plain, print, PDF/A), and with an edition's brand. One JVM call per profile.
+shop, as PDF/A, and bound in catalogues (plain, print, PDF/A), and with an edition's
+brand (a catalogue plain and PDF/A, an A5 fiche). One JVM call per profile.
 
 The validator is `../shared/tools/verapdf/verapdf` beside the project (built on first use
 into ~/.cache/verapdf; it needs Java). Without it the test is skipped, but under `CI=true`
