@@ -21,6 +21,7 @@ from pydantic import (
     AfterValidator,
     BeforeValidator,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     create_model,
@@ -30,11 +31,11 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import contrast
-from .errors import shown
-from .load import load_fiche
+from .errors import FicheProblem, shown
+from .load import Loc, line_of, load_fiche
 from .logos import LogoError
 from .logos import check as check_logo
-from .model import Base, FileWords, Text, Url, local_file, located_errors
+from .model import Base, FileWords, Text, Url, field_path, local_file, located_errors
 
 MAX_LOGOS = 3
 LOGO_WORDS = FileWords(
@@ -168,6 +169,20 @@ class Edition(Base):
     )
     lien: Url | None = Field(None, title="Lien", description="Imprimé avec son code QR.")
     couleurs: Couleurs | None = Field(None, title="Couleurs")
+    #: The file it was read from and the line of each field: a finding of the layout on
+    #: the edition's text (the cover shows it) is located there, not in the catalogue.
+    _source: Path | None = PrivateAttr(None)
+    _lines: dict[Loc, int] = PrivateAttr(default_factory=dict)
+
+    @property
+    def source(self) -> Path | None:
+        """The edition file, when it was read from one."""
+        return self._source
+
+    def located(self, loc: Loc, message: str, warning: bool = False) -> FicheProblem:
+        """A finding at `loc` of the edition (`("sous_titre",)`), with its file and line."""
+        line = line_of(self._lines, loc) if self._lines else None
+        return FicheProblem(str(self._source), line, field_path(loc), message, warning)
 
     def colours(self) -> dict[str, str]:
         """The theme's colours this edition changes (`accent` → `#…`)."""
@@ -194,6 +209,8 @@ def load_edition(path: Path) -> Edition:
     """Read and validate an edition file; FicheError with every located problem."""
     loaded = load_fiche(path)
     try:
-        return Edition.model_validate(loaded.data, context={"folder": path.parent})
+        edition = Edition.model_validate(loaded.data, context={"folder": path.parent})
     except ValidationError as exc:
         raise located_errors(loaded, exc, Edition) from None
+    edition._source, edition._lines = path, loaded.lines
+    return edition

@@ -302,3 +302,14 @@ def test_an_edition_is_part_of_the_build_key():
     assert RenderOptions().key() == {"format": "a4", "print": False, "pdfa": False}
     keys = {str(RenderOptions(edition=e).key()) for e in (plain, Edition(titre="Forum"))}
     assert len(keys) == 2
+
+
+def test_the_edition_text_that_overflows_the_cover_is_located_in_the_edition_file(project, capsys):
+    word = "a" * 90  # within a one-line field's limits, too long for the cover's line
+    (project / "salon.yaml").write_text(f"titre: Forum\nsous_titre: {word}\n", "utf-8")
+    edition = ["--edition", "salon.yaml"]
+    assert main(["fiches", "--catalogue", "cat.pdf", *edition, "-j", "1", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("salon.yaml:2: sous_titre: le texte déborde de son cadre à droite")
+    assert "Aucun catalogue écrit : voir l'erreur ci-dessus" in err
+    assert "0 fiche en erreur" in err and not (project / "cat.pdf").exists()
