@@ -4,7 +4,8 @@ One module per step, in the order a fiche goes through them:
 - read and check: `load` (YAML with line numbers, cost bounds), `textcheck` and
   `linkcheck` (what any text and any link may be), `inline` (inline markdown parsed once
   into segments), `photos` (one strict decoder for photos), `model` (pydantic validation,
-  located French messages);
+  located French messages), `edition` with `logos` and `contrast` (an event's brand:
+  its file checked like a fiche, logos embedded safely, colours kept readable);
 - typeset and lay out: `typography` (French print rules), `markup` (segments to HTML),
   `qrcodes` (links on paper), `echelle` (the salary scale's geometry), `options` (the
   formats and variants), `render` (Jinja2 + WeasyPrint), `preflight` (page budget,

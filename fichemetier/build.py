@@ -20,6 +20,7 @@ from .batch import Workers, lost, workers
 from .binding import bind
 from .cache import BuildCache, inputs_key, setup_key
 from .catalogue import Entry, select
+from .edition import Edition
 from .errors import FicheProblem
 from .livret import Dos, sheets
 from .options import RenderOptions
@@ -303,8 +304,10 @@ def _catalogue(settings: CatalogueRun, report: Report) -> int:
         for problem in found:
             report.problem(problem)
         problems.extend(found)
-    own = [p for p in problems if p.file == str(settings.target)]
-    failed, warnings = tally([p for p in problems if p.file != str(settings.target)])
+    edition = settings.options.edition
+    ours = {str(settings.target), str(edition.source) if edition else ""}  # not a fiche's
+    own = [p for p in problems if p.file in ours]
+    failed, warnings = tally([p for p in problems if p.file not in ours])
     if not bound and any(not p.warning for p in own):
         head = "Aucun catalogue écrit : voir l'erreur ci-dessus (le précédent est gardé)"
     elif not bound:
@@ -330,7 +333,9 @@ def _bind(
     found: list[FicheProblem] = []
     try:
         bound = bind(renderer(), chosen, settings.options, settings.titre, filtre)
-        found = list(dict.fromkeys(_located(e, f, lines, target) for e, f in bound.findings))
+        edition = settings.options.edition
+        found = [_located(e, f, lines, target, settings.titre, edition) for e, f in bound.findings]
+        found = list(dict.fromkeys(found))
         if not bound.entries or bound.cover_broken or bound.document is None:
             return [], 0, found  # the previous catalogue is kept
         if settings.write:
@@ -345,8 +350,20 @@ def _bind(
     return bound.entries, len(bound.document.pages), found
 
 
-def _located(entry: Entry | None, finding, lines: dict, catalogue: Path) -> FicheProblem:
-    """A finding on a fiche of the catalogue, or on its cover and contents (`--titre`)."""
+def _located(
+    entry: Entry | None,
+    finding,
+    lines: dict,
+    catalogue: Path,
+    titre: str = DEFAULT_TITLE,
+    edition: Edition | None = None,
+) -> FicheProblem:
+    """A finding on a fiche of the catalogue, or on its cover and contents (`--titre`, or
+    the edition's text, located in its file)."""
+    if edition is not None and (finding.loc[:1] == ("edition",) or titre == edition.titre):
+        loc = finding.loc[1:] if finding.loc[:1] == ("edition",) else finding.loc
+        if entry is None and loc and loc[0] in Edition.model_fields:
+            return edition.located(loc, finding.message, finding.warning)
     if entry is None:  # the cover shows --titre; the contents, the job titles
         where = "--titre" if finding.loc == ("titre",) else "sommaire"
         return FicheProblem(str(catalogue), None, where, finding.message, finding.warning)

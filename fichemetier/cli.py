@@ -18,7 +18,8 @@ from pydantic import TypeAdapter, ValidationError
 from . import __version__
 from .arguments import FrenchArgumentParser
 from .build import DEFAULT_TITLE, BatchRun, CatalogueRun, CheckRun, Run, run
-from .errors import UsageError, visible
+from .edition import load_edition
+from .errors import FicheError, UsageError, visible
 from .model import Niveaux, Texts
 from .options import FORMATS, RenderOptions
 from .outputs import default_out
@@ -110,6 +111,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="avec --catalogue : le titre de la couverture (par défaut : Fiches métier)",
     )
     parser.add_argument(
+        "--edition",
+        type=_edition_file,
+        metavar="ÉDITION.yaml",
+        help="aux couleurs d'un événement (salon, forum) : son nom, sa date, ses logos sur "
+        "la couverture du catalogue et en pied des fiches (voir editions/exemple.yaml)",
+    )
+    parser.add_argument(
         "--pdfa",
         action="store_true",
         help="PDF/A-2u pour l'archivage, et PDF/UA-1 tout de même",
@@ -144,6 +152,13 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _edition_file(text: str) -> Path:
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"fichier d'édition introuvable : {text}")
+    return path
+
+
 def _niveau(text: str) -> str:
     """`bac+2`, `Bac + 2`, `cap`… as the model spells it, or a usage error."""
     return _as_in_a_fiche(Niveaux, text)
@@ -171,6 +186,11 @@ def main(argv: list[str] | None = None) -> int:
         except UsageError as exc:
             print(visible(f"generate.py: {exc}"), file=sys.stderr)
             return EXIT_USAGE
+        except FicheError as exc:  # the edition file: nothing is made without its brand
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            print("Aucun PDF écrit : corrigez le fichier d'édition", file=sys.stderr)
+            return EXIT_FAILED
     except KeyboardInterrupt as exc:  # Stopped, or Ctrl-C when run from Python
         ignore_stop_signals()
         last_words("\nInterrompu : les PDF déjà écrits sont complets, relancez pour finir.")
@@ -189,13 +209,19 @@ def settings(args: argparse.Namespace) -> Run:
     mode are refused (the user expects them to do something)."""
     files = collect(args.paths)
     check_combination(args)
+    edition = load_edition(args.edition) if args.edition else None
     options = RenderOptions(
-        format=args.format, print=args.imprimeur, pdfa=args.pdfa, livret=args.livret
+        format=args.format,
+        print=args.imprimeur,
+        pdfa=args.pdfa,
+        livret=args.livret,
+        edition=edition,
     )
     if args.catalogue is not None:
         check_catalogue(args.catalogue, args.titre)
+        titre = edition.titre if edition and args.titre == DEFAULT_TITLE else args.titre
         return CatalogueRun(
-            files, args.catalogue, options, args.jobs, args.titre, args.niveau, not args.check
+            files, args.catalogue, options, args.jobs, titre, args.niveau, not args.check
         )
     if args.check:
         return CheckRun(files, options, args.jobs)
@@ -205,7 +231,6 @@ def settings(args: argparse.Namespace) -> Run:
 
 def _schema_or_starter(args: argparse.Namespace) -> int:
     """`--schema` and `--nouvelle`: help for people who write fiches in a text editor."""
-    from .errors import FicheError
     from .schema import schema_text
     from .starter import write_starter
 

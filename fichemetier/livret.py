@@ -34,12 +34,11 @@ CONSIGNE = "Livret : imprimer en recto verso, retourner sur le bord court, à 10
 
 @dataclass(frozen=True)
 class Dos:
-    """What the back page says: the booklet's title and rubric, and the event's block
-    (`edition`, drawn by templates/edition.html.j2 when there is one)."""
+    """What the back page says: the booklet's title and rubric (the event's block comes
+    from the run's options, `RenderOptions.edition`, drawn by templates/edition.html.j2)."""
 
     titre: str
     rubrique: str = "Dans mon job"
-    edition: object | None = None
 
 
 def padding(pages: int) -> int:

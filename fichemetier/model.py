@@ -10,6 +10,7 @@ import datetime
 import difflib
 import typing
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -238,40 +239,64 @@ class Temoignage(Base):
         folder = (info.context or {}).get("folder")
         if value is None or folder is None:
             return value
-        try:
-            path = (folder / value).resolve()
-            inside = not value.is_absolute() and path.is_relative_to(folder.resolve())
-            found = path.is_file()
-        except (OSError, RuntimeError, ValueError):  # name too long, link loop, NUL byte
-            raise PydanticCustomError("photo", "nom de fichier de photo invalide") from None
-        if not inside:
-            raise PydanticCustomError("photo", "la photo doit être dans le dossier de la fiche")
-        if path.suffix.lower() not in PHOTO_TYPES:
-            raise PydanticCustomError("photo", "la photo doit être un fichier .jpg ou .png")
-        if not found:
-            if twin := _photo_twin(path):
-                raise PydanticCustomError(
-                    "photo",
-                    "fichier « {name} » introuvable : vouliez-vous dire « {twin} » ?",
-                    {"name": str(value), "twin": twin},
-                )
-            raise PydanticCustomError(
-                "photo",
-                "fichier « {name} » introuvable : la photo doit être dans le dossier de la "
-                "fiche ({folder}), vérifiez son nom",
-                {"name": str(value), "folder": str(folder)},
-            )
+        path = local_file(value, folder, PHOTO_WORDS)
         _check_image(path, value)
         # As written, not resolved: the build cache then follows a symlink that changes.
         return (folder / value).absolute()
 
 
-def _photo_twin(path: Path) -> str | None:
+@dataclass(frozen=True)
+class FileWords:
+    """How messages name a file a document points at (a fiche's photo, an edition's
+    logo), its folder and the extensions it may have."""
+
+    what: str  # « la photo »
+    of: str  # « de photo » (nom de fichier …)
+    folder: str  # « de la fiche » (le dossier …)
+    types: tuple[str, ...]
+    kinds: str  # « .jpg ou .png »
+
+
+PHOTO_WORDS = FileWords("la photo", "de photo", "de la fiche", PHOTO_TYPES, ".jpg ou .png")
+
+
+def local_file(value: Path, folder: Path, words: FileWords) -> Path:
+    """The file `value` names, resolved, if it is inside `folder` (no absolute path, no
+    `..`, no symlink out), of an allowed type and there; a located error otherwise."""
+    try:
+        path = (folder / value).resolve()
+        inside = not value.is_absolute() and path.is_relative_to(folder.resolve())
+        found = path.is_file()
+    except (OSError, RuntimeError, ValueError):  # name too long, link loop, NUL byte
+        raise PydanticCustomError("fichier", f"nom de fichier {words.of} invalide") from None
+    if not inside:
+        raise PydanticCustomError(
+            "fichier", f"{words.what} doit être dans le dossier {words.folder}"
+        )
+    if path.suffix.lower() not in words.types:
+        raise PydanticCustomError("fichier", f"{words.what} doit être un fichier {words.kinds}")
+    if not found:
+        if twin := _photo_twin(path, words.types):
+            raise PydanticCustomError(
+                "fichier",
+                "fichier « {name} » introuvable : vouliez-vous dire « {twin} » ?",
+                {"name": str(value), "twin": twin},
+            )
+        raise PydanticCustomError(
+            "fichier",
+            "fichier « {name} » introuvable : {what} doit être dans le dossier {of} "
+            "({folder}), vérifiez son nom",
+            {"name": str(value), "what": words.what, "of": words.folder, "folder": str(folder)},
+        )
+    return path
+
+
+def _photo_twin(path: Path, types: tuple[str, ...]) -> str | None:
     """A file of the photo's folder whose name differs only by accents, case or image
     extension (`Paul.JPG`, `helene.jpeg` for `hélène.jpg`): what the editor meant."""
     wanted = _folded(path.stem)
     try:
-        files = sorted(p.name for p in path.parent.iterdir() if p.suffix.lower() in PHOTO_TYPES)
+        files = sorted(p.name for p in path.parent.iterdir() if p.suffix.lower() in types)
     except OSError:
         return None
     return next((name for name in files if _folded(Path(name).stem) == wanted), None)
@@ -399,9 +424,7 @@ def validate(loaded: LoadedFiche) -> Fiche:
     try:
         fiche = Fiche.model_validate(loaded.data, context={"folder": loaded.path.parent})
     except ValidationError as exc:
-        errors = _without_typo_twins(exc.errors())
-        problems = [_problem(loaded, error) for error in errors]
-        raise FicheError(sorted(problems, key=lambda p: p.line or 0)) from None
+        raise located_errors(loaded, exc, Fiche) from None
     if loc := _link_over_budget(fiche):
         message = too_many_links(MAX_LINKS + 1, MAX_LINKS, "la fiche, arrivée à ce champ,")
         raise FicheError([FicheProblem(loaded.name, loaded.line_of(loc), field_path(loc), message)])
@@ -469,9 +492,18 @@ def _without_typo_twins(errors: list[Any]) -> list[Any]:
     return [e for e in errors if not is_twin(e)]
 
 
-def _problem(loaded: LoadedFiche, error: Any) -> FicheProblem:
+def located_errors(loaded: LoadedFiche, exc: ValidationError, root: type[BaseModel]) -> FicheError:
+    """Every error of validating `loaded` against `root` (a fiche, an edition) as one
+    located French message each, in file order."""
+    errors = _without_typo_twins(exc.errors())
+    problems = [_problem(loaded, error, root) for error in errors]
+    return FicheError(sorted(problems, key=lambda p: p.line or 0))
+
+
+def _problem(loaded: LoadedFiche, error: Any, root: type[BaseModel]) -> FicheProblem:
     loc: Loc = tuple(error["loc"])
-    return FicheProblem(loaded.name, loaded.line_of(loc), field_path(loc), _message(error, loc))
+    message = _message(error, loc, root)
+    return FicheProblem(loaded.name, loaded.line_of(loc), field_path(loc), message)
 
 
 def field_path(loc: Loc) -> str:
@@ -503,11 +535,12 @@ _MESSAGES = {
 }
 
 
-def _message(error: Any, loc: Loc) -> str:
+def _message(error: Any, loc: Loc, root: type[BaseModel]) -> str:
     kind = error["type"]
     name = str(loc[-1]) if loc else ""
     if kind == "extra_forbidden":
-        allowed = list(_model_at(loc[:-1]).model_fields)
+        fields = _model_at(loc[:-1], root).model_fields
+        allowed = [info.alias or key for key, info in fields.items()]
         close = difflib.get_close_matches(name, allowed, n=1)
         hint = f"vouliez-vous dire « {close[0]} » ? " if close else ""
         return f"champ inconnu « {shown(name)} » : {hint}champs possibles : {', '.join(allowed)}"
@@ -525,9 +558,9 @@ def _message(error: Any, loc: Loc) -> str:
     return str(error["msg"]).removeprefix("Value error, ")
 
 
-def _model_at(loc: Loc) -> type[BaseModel]:
-    """The model class that validates the mapping found at `loc`."""
-    model: type[BaseModel] = Fiche
+def _model_at(loc: Loc, root: type[BaseModel]) -> type[BaseModel]:
+    """The model class that validates the mapping found at `loc` (from `root`)."""
+    model = root
     for part in loc:
         if isinstance(part, int):
             continue

@@ -7,7 +7,11 @@ formats are data: adding one is one `PageFormat` here and its stylesheet.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .edition import Edition
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,8 @@ class RenderOptions:
     #: A5 pages imposed two by two on A4 sheets for an office printer (livret.py): a
     #: print file, untagged; the print shop's bleed and the archive's PDF/A do not apply.
     livret: bool = False
+    #: The event's brand (`--edition`): cover, footers, colours. None: the plain theme.
+    edition: Edition | None = None
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -64,4 +70,10 @@ class RenderOptions:
         return self.page.page_budget
 
     def key(self) -> dict[str, object]:
-        return asdict(self)
+        """The options as the build cache keys on them (an edition by its digest)."""
+        key: dict[str, object] = {
+            f.name: getattr(self, f.name) for f in fields(self) if f.name != "edition"
+        }
+        if self.edition is not None:
+            key["edition"] = self.edition.digest()
+        return key

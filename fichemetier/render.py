@@ -9,7 +9,7 @@ nothing else: no network, no file elsewhere on the disk.
 from __future__ import annotations
 
 import mimetypes
-import re
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -21,10 +21,13 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import __version__
 from .catalogue import Entry, niveaux_of
+from .contrast import theme_colours
 from .echelle import echelle
 from .finishing import Finishing, QRPlacement, finish
 from .inline import links, paragraphs, qr_links
 from .livret import PLUS_LOIN, Dos, impose, padding
+from .logos import LogoError
+from .logos import printable as printable_logo
 from .markup import inline_html, url_html
 from .model import PHOTO_TYPES, Fiche
 from .options import RenderOptions
@@ -42,6 +45,8 @@ CATALOGUE_SHEETS = ("catalogue.css",)
 #: A booklet's notes pages and back page (livret.py), and the ruled lines of a notes page.
 DOS_SHEETS = ("dos.css",)
 NOTES_LINES = 20
+#: With an edition (--edition): its block (templates/edition.html.j2); then its colours.
+EDITION_SHEETS = ("edition.css",)
 #: Tagged PDF/UA-1 by default, for screen readers. For archives, PDF/A-2u: part 2 is the
 #: one archives accept most widely and needs nothing PDF 2.0; level "u" (text mapped to
 #: Unicode) is what WeasyPrint guarantees, while level "a" would claim a complete logical
@@ -62,13 +67,22 @@ install()  # the layout's notes for the tags (tagging.py, weasyprint_internals.p
 class LocalOnlyFetcher(URLFetcher):
     """Serve `file:` URLs inside the allowed folders; refuse everything else."""
 
-    def __init__(self, allowed: list[Path]):
+    def __init__(self, allowed: list[Path], logos: Mapping[str, Path] | None = None):
         super().__init__(allowed_protocols={"file"})
         self.allowed = [folder.resolve() for folder in allowed]
+        #: An edition's logos, by the URL the templates give them: only these files of
+        #: the edition's folder are read, through logos.printable (checked, rasterised).
+        self.logos = dict(logos or {})
 
     def fetch(self, url, headers=None):
         """Open the very file that was checked (symlinks resolved), never hand the URL to
         urllib, which reads it differently (`x#/../y`: it drops the fragment)."""
+        if url in self.logos:
+            try:
+                data, kind = printable_logo(self.logos[url])
+            except (LogoError, OSError) as exc:
+                raise ValueError(f"logo illisible : {url} ({exc})") from None
+            return _DecodedPhoto(url, data, {"Content-Type": kind})
         parts = urlsplit(url)
         if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
             raise ValueError(f"ressource externe refusée : {url}")
@@ -133,7 +147,23 @@ class Renderer:
         names = STYLESHEETS + options.page.stylesheets
         names += PRINT_SHEETS if options.print else ()
         names += CATALOGUE_SHEETS if catalogue else ()
-        return [self._sheet(name) for name in names + extra]
+        names += EDITION_SHEETS if options.edition is not None else ()
+        sheets = [self._sheet(name) for name in names + extra]
+        if options.edition is not None and (css := options.edition.css()):
+            sheets.append(self._edition_sheet(css))
+        return sheets
+
+    def _edition_sheet(self, css: str) -> CSS:
+        """An edition's colours, after the theme's (the same selector: the later wins)."""
+        if css not in self._sheets:
+            self._sheets[css] = CSS(string=css, font_config=self.fonts)
+        return self._sheets[css]
+
+    def theme_of(self, options: RenderOptions) -> dict[str, str]:
+        """The colours of this run: the theme's, with the edition's instead where it has."""
+        if options.edition is None:
+            return self.theme
+        return {**self.theme, **options.edition.colours()}
 
     def _sheet(self, name: str) -> CSS:
         if name not in self._sheets:
@@ -148,8 +178,9 @@ class Renderer:
         options = options or RenderOptions()
         return self.template.render(
             fiche=fiche,
-            theme=self.theme,
+            theme=self.theme_of(options),
             page=options.page,
+            edition=options.edition,
             generator=f"fichemetier {__version__}",
         )
 
@@ -162,14 +193,16 @@ class Renderer:
         self, entries: list[Entry], options: RenderOptions, titre: str, filtre: str = ""
     ) -> Document:
         """Every fiche of `entries` (already chosen and sorted) in one document."""
+        edition = options.edition
         html = self.env.get_template("catalogue.html.j2").render(
             entries=entries,
             titre=titre,
             rubrique=entries[0].fiche.rubrique if entries else "Dans mon job",
-            editeur=publisher(entries),
+            editeur=(edition and edition.organisateur) or publisher(entries),
             filtre=filtre,
-            theme=self.theme,
+            theme=self.theme_of(options),
             page=options.page,
+            edition=edition,
             generator=f"fichemetier {__version__}",
         )
         folders = list(dict.fromkeys(entry.source.parent for entry in entries))
@@ -183,10 +216,12 @@ class Renderer:
         catalogue: bool = False,
         extra: tuple[str, ...] = (),
     ) -> Document:
+        edition = options.edition
+        logos = {logo.fichier.as_uri(): logo.fichier for logo in edition.logos} if edition else {}
         document = HTML(
             string=html,
             base_url=folders[0].resolve().as_uri() + "/" if folders else None,
-            url_fetcher=LocalOnlyFetcher([*folders, STYLES]),
+            url_fetcher=LocalOnlyFetcher([*folders, STYLES], logos),
         )
         return document.render(
             stylesheets=self.stylesheets(options, catalogue, extra),
@@ -214,11 +249,11 @@ class Renderer:
         """A booklet's last pages: `notes` pages to write on, then the back page."""
         html = self.env.get_template("dos.html.j2").render(
             dos=dos,
-            edition=dos.edition,
+            edition=options.edition,
             notes=notes,
             lignes=NOTES_LINES,
             lien=PLUS_LOIN,
-            theme=self.theme,
+            theme=self.theme_of(options),
             page=options.page,
             generator=f"fichemetier {__version__}",
         )
@@ -232,7 +267,7 @@ class Renderer:
             notes=reading_notes(document),
             link_texts=internal_link_texts(document),
         )
-        return finish(pdf, qr_placements(document), self.theme["texte"], how)
+        return finish(pdf, qr_placements(document), self.theme_of(options)["texte"], how)
 
     def pdf(self, fiche: Fiche, folder: Path, options: RenderOptions | None = None) -> bytes:
         """Layout and PDF in one go."""
@@ -264,10 +299,3 @@ def publisher(entries: list[Entry]) -> str:
 def elided_de(name: str) -> str:
     """« de » before a name, elided before a vowel sound: « de Paul », « d’Ailin »."""
     return "d’" if name[:1].lower() in "aeiouàâéèêëîïôû" else "de "
-
-
-def theme_colours(path: Path = STYLES / "theme.css") -> dict[str, str]:
-    """The theme's custom properties (`--couleur-accent` → `accent`), for what CSS cannot
-    reach: the colours inside the salary chart's SVG, and the contrast checks."""
-    text = path.read_text(encoding="utf-8")
-    return {m[1]: m[2].strip() for m in re.finditer(r"--couleur-([\w-]+):\s*([^;]+);", text)}

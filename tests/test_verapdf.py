@@ -1,7 +1,8 @@
 """veraPDF, the reference validator, on every kind of output: PDF/UA-1 on all of them,
 PDF/A-2u as well on the `--pdfa` ones. The seed fiche and a few random valid fiches
 (the fuzz generator, derandomized: the same ones on every run) in A4, A5, for the print
-shop, as PDF/A, and bound in catalogues (plain, print, PDF/A). One JVM call per profile.
+shop, as PDF/A, and bound in catalogues (plain, print, PDF/A), and with an edition's
+brand (a catalogue plain and PDF/A, an A5 fiche). One JVM call per profile.
 
 The validator is `../shared/tools/verapdf/verapdf` beside the project (built on first use
 into ~/.cache/verapdf; it needs Java). Without it the test is skipped, but under `CI=true`
@@ -13,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from ruamel.yaml import YAML
 
 from fichemetier.catalogue import Entry
+from fichemetier.edition import load_edition
 from fichemetier.load import load_fiche
 from fichemetier.model import validate
 from fichemetier.options import RenderOptions
@@ -93,7 +96,26 @@ def render_all(renderer, folder: Path) -> tuple[list[Path], list[Path]]:
         path = folder / f"catalogue-{kind}.pdf"
         path.write_bytes(renderer.write(document, options))
         written.append(path)
+    written += branded(renderer, folder, entries)
     return written, [path for path in written if path.stem.endswith("pdfa")]
+
+
+def branded(renderer, folder: Path, entries: list[Entry]) -> list[Path]:
+    """The example edition (editions/exemple.yaml: logos in PNG and SVG, a QR code, its
+    colours) on a catalogue, plain and PDF/A, and on the seed in A5."""
+    edition = load_edition(ROOT / "editions" / "exemple.yaml")
+    written = []
+    for kind in ("a4", "pdfa"):
+        options = replace(KINDS[kind], edition=edition)
+        document = renderer.catalogue_layout(entries, options, edition.titre)
+        path = folder / f"catalogue-edition-{kind}.pdf"
+        path.write_bytes(renderer.write(document, options))
+        written.append(path)
+    options = replace(KINDS["a5"], edition=edition)
+    fiche = entries[0]
+    path = folder / "seed-edition-a5.pdf"
+    path.write_bytes(renderer.pdf(fiche.fiche, fiche.source.parent, options))
+    return [*written, path]
 
 
 def validator() -> Path:
@@ -136,13 +158,13 @@ def shown(failed: dict[str, list[str]]) -> str:
 
 def test_every_output_passes_pdf_ua_1(outputs):
     files, _ = outputs
-    assert len(files) >= 4 * len(KINDS) + 3
+    assert len(files) >= 4 * len(KINDS) + 3 + 3
     failed = failures("ua1", files)
     assert not failed, shown(failed)
 
 
 def test_pdfa_outputs_also_pass_pdf_a_2u(outputs):
     _, pdfa = outputs
-    assert len(pdfa) >= 5  # four fiches and the catalogue
+    assert len(pdfa) >= 6  # four fiches and the catalogues, plain and branded
     failed = failures("2u", pdfa)
     assert not failed, shown(failed)
