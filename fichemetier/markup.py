@@ -43,7 +43,7 @@ def inline_html(text: str, depth: int = 0) -> Markup:
 
 
 def _words(content: str) -> str:
-    return _ORDINAL.sub(r"\1<sup>\2</sup>", str(escape(french(content))))
+    return _ORDINAL.sub(_superior, str(escape(french(content))))
 
 
 def _quoted(paragraph: Paragraph, depth: int) -> Iterator[str]:
@@ -60,7 +60,14 @@ def _quoted(paragraph: Paragraph, depth: int) -> Iterator[str]:
 #: An ordinal after its number, set as a superscript (1<sup>er</sup>, 2<sup>e</sup>): the
 #: text stays « 1er », which a screen reader says « premier » and a copy keeps. Only on
 #: escaped text, after a number that no word, address or entity runs into.
-_ORDINAL = re.compile(r"(?<![\w#&/.@-])(\d{1,4})(ers?|res?|es?|nde?s?|de?)\b")
+_ORDINAL = re.compile(
+    r"(?<![\w#&/.@-])(?:(1)(ers?|res?)|(\d{1,4})(es?)|(2)(nde?s?|de?s?))\b"  # 1er 1re 2e 2nd 2d
+)
+
+
+def _superior(match: re.Match[str]) -> str:
+    number, suffix = (group for group in match.groups() if group)
+    return f"{number}<sup>{suffix}</sup>"
 
 
 def url_html(url: str) -> Markup:

@@ -119,6 +119,7 @@ def test_nested_quotes_keeps_one_character_for_one():
          "3<sup>e</sup>"),
         ("les 2es, la 2nde", "les 2<sup>es</sup>, la 2<sup>nde</sup>"),
         ("H2e, 1e10, a2e, v1.2e", "H2e, 1e10, a2e, v1.2e"),  # no number of its own
+        ("en 3d, 4d, 2er", "en 3d, 4d, 2er"),  # not ordinals
         ("<b>1er</b>", "&lt;b&gt;1<sup>er</sup>&lt;/b&gt;"),  # the text stays data
         ("[le 1er](https://x.fr/1er)", '<a href="https://x.fr/1er">le 1<sup>er</sup></a>'),
     ],
