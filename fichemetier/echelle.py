@@ -9,9 +9,7 @@ own widths, so that none is clipped by the chart's edges or runs into the other.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import product
-from pathlib import Path
 
 from .typography import euros
 
@@ -27,8 +25,6 @@ SEPARATION = 2.0
 AMOUNT_MM = 3.0
 WORD_MM = 2.6
 BOUND_MM = 2.3
-
-FONTS = Path(__file__).resolve().parent.parent / "styles" / "fonts"
 
 
 @dataclass(frozen=True)
@@ -126,18 +122,25 @@ def _marker(x: float, amount: int, label: str, *, left: bool) -> Marker:
 
 
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
-    """The width of `text` set in Inter at `size` (mm), from the font's advance widths."""
-    advances, default = _advances(bold)
-    return sum(advances.get(c, default) for c in text) * size
+    """The width of `text` set in Inter at `size` (mm), from the font's advance widths
+    (a character missing from ADVANCES counts as an "m", the widest lowercase letter)."""
+    advances = ADVANCES[bold]
+    return sum(advances.get(c, advances["m"]) for c in text) * size / UNITS_PER_EM
 
 
-@lru_cache(maxsize=2)
-def _advances(bold: bool) -> tuple[dict[str, float], float]:
-    """Inter's advance width of each character, in ems (read once per process)."""
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(FONTS / ("Inter-Bold.otf" if bold else "Inter-Regular.otf"), lazy=True)
-    per_em = font["head"].unitsPerEm
-    metrics = font["hmtx"]
-    widths = {chr(c): metrics[name][0] / per_em for c, name in font.getBestCmap().items()}
-    return widths, max(widths.values())
+#: Inter's advance widths (styles/fonts, in font units) of what the scale's labels hold:
+#: figures, the two no-break spaces, €, and the letters of « débutant » and « expérimenté ».
+#: Copied from the font rather than read at each run (reading its character map costs
+#: ~90 ms a process); tests/test_echelle.py checks them against the font files.
+UNITS_PER_EM = 2816
+_CHARACTERS = "0123456789\u202f\u00a0€abdeimnprtuxé"
+ADVANCES = {
+    False: dict(zip(_CHARACTERS, (
+        1760, 1308, 1704, 1792, 1808, 1712, 1756, 1608, 1736, 1756, 512, 792, 1872,
+        1588, 1748, 1748, 1640, 668, 2448, 1648, 1716, 1048, 1024, 1636, 1520, 1640,
+    ), strict=True)),
+    True: dict(zip(_CHARACTERS, (
+        1938, 1378, 1774, 1857, 1909, 1815, 1859, 1675, 1861, 1859, 435, 653, 1932,
+        1634, 1789, 1789, 1683, 766, 2568, 1751, 1781, 1151, 1094, 1751, 1616, 1683,
+    ), strict=True)),
+}  # fmt: skip
