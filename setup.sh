@@ -40,6 +40,15 @@ if command -v dpkg >/dev/null 2>&1; then
     fi
 fi
 
+# Grammalecte, the French checker a test runs on the PDFs (tests/test_grammalecte.py), from
+# Debian (PyPI's wrapper fetches it from the web at first use). Optional: where it cannot be
+# installed, that test is skipped.
+if command -v dpkg >/dev/null 2>&1 && ! dpkg -s python3-grammalecte >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-grammalecte >/dev/null ||
+        echo "setup: python3-grammalecte indisponible : le test Grammalecte sera ignoré" >&2
+fi
+
 # A .venv made by another Python (an upgrade, another machine) is made again.
 if [ -e .venv ] && [ "$(version_of .venv/bin/python)" != "$version" ]; then
     echo "setup: .venv a été créé par un autre Python : recréation avec Python $version" >&2

@@ -1,20 +1,30 @@
-"""The salary scale's geometry: where the bar and the two markers of a remuneration go.
+"""The salary scale's geometry: where the bar, its graduations and the two markers of a
+remuneration go, and where their labels fit.
 
 Kept out of the template so it can be tested for any pair of amounts: the template only
-draws what this computes (SVG, millimetres).
+draws what this computes (millimetres). The labels are measured with the bundled font's
+own widths, so that none is clipped by the chart's edges or runs into the other.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+from itertools import product
 
-#: The scale ends a quarter above the experienced salary, rounded up to the thousand.
+from .typography import euros
+
+#: The scale ends at least a quarter above the experienced salary…
 HEADROOM = 1.25
-#: Closer than this (mm), the two labels would overlap: the first one goes left of its marker.
-CLOSE_MM = 24
-#: Gap between a marker and its label (mm).
+#: …on a round amount: a round step (1, 2 or 5 × 10ⁿ €) times 2 to 10 graduations.
+STEPS = (1, 2, 5)
+GRADUATIONS = range(2, 11)
+#: Gap between a marker and its label, and least gap between two labels (mm).
 LABEL_GAP = 1.3
+SEPARATION = 2.0
+#: Font sizes (mm) of a marker's amount (bold) and its word, and of the scale's bounds.
+AMOUNT_MM = 3.0
+WORD_MM = 2.6
+BOUND_MM = 2.3
 
 
 @dataclass(frozen=True)
@@ -22,14 +32,27 @@ class Marker:
     x: float  # the marker's position on the scale (mm)
     amount: int
     label: str  # "débutant", "expérimenté"
-    text_x: float  # where its label is anchored (mm)
-    left: bool  # label drawn left of the marker (anchored at its end)
+    left: bool  # label drawn left of the marker (its right edge at x - LABEL_GAP)
+    width: float  # the label's width (mm): its amount or its word, the wider
+
+    @property
+    def box(self) -> tuple[float, float]:
+        """The label's left and right edges (mm)."""
+        if self.left:
+            return (self.x - LABEL_GAP - self.width, self.x - LABEL_GAP)
+        return (self.x + LABEL_GAP, self.x + LABEL_GAP + self.width)
+
+    @property
+    def text_x(self) -> float:
+        """Where the label is anchored: its right edge if left of the marker, else its left."""
+        return round(self.x - LABEL_GAP if self.left else self.x + LABEL_GAP, 2)
 
 
 @dataclass(frozen=True)
 class Echelle:
     width: float  # mm
-    ceiling: float  # € at the right end of the scale
+    ceiling: int  # € at the right end of the scale
+    step: int  # € between two graduations
     start: float  # mm, beginner's salary
     end: float  # mm, experienced salary
     markers: tuple[Marker, Marker]
@@ -38,20 +61,86 @@ class Echelle:
     def span(self) -> float:
         return round(self.end - self.start, 2)
 
+    @property
+    def ticks(self) -> list[float]:
+        """Where the graduations go (mm), both ends included."""
+        count = self.ceiling // self.step
+        return [round(self.width * i / count, 2) for i in range(count + 1)]
+
 
 def echelle(debutant: int, experimente: int, width: float) -> Echelle:
     """The scale of a remuneration from `debutant` to `experimente` € drawn `width` mm wide."""
-    ceiling = math.ceil(experimente * HEADROOM / 1000) * 1000.0
+    ceiling, step = scale_end(experimente)
     start = round(width * debutant / ceiling, 2)
     end = round(width * experimente / ceiling, 2)
-    close = end - start < CLOSE_MM
-    markers = (
-        _marker(start, debutant, "débutant", left=close),
-        _marker(end, experimente, "expérimenté", left=False),
-    )
-    return Echelle(width, ceiling, start, end, markers)
+    first = (start, debutant, "débutant")
+    second = (end, experimente, "expérimenté")
+    markers = _placed(first, second, width)
+    return Echelle(width, ceiling, step, start, end, markers)
+
+
+def scale_end(experimente: int) -> tuple[int, int]:
+    """The scale's right end and its step: the least round amount a quarter above
+    `experimente` (5 000 € → 7 000 €, by steps of 1 000 €)."""
+    target = experimente * HEADROOM
+    candidates = []
+    for power in range(7):
+        for base, count in product(STEPS, GRADUATIONS):
+            step = base * 10**power
+            if step * count >= target:
+                candidates.append((step * count, abs(count - 5), step))  # ~5 graduations
+    ceiling, _, step = min(candidates)
+    return ceiling, step
+
+
+def _placed(first: tuple, second: tuple, width: float) -> tuple[Marker, Marker]:
+    """The two markers with their labels on the sides that fit: both right of their
+    marker if they can, else the beginner's on the left, and so on; never across the
+    chart's edges, the other label, or the other marker's line."""
+    options = [
+        (_marker(*first, left=a), _marker(*second, left=b))
+        for a, b in ((False, False), (True, False), (True, True), (False, True))
+    ]
+    for pair in options:
+        if _fits(pair, width):
+            return pair
+    return options[1]  # a scale narrower than any fiche format has: best effort
+
+
+def _fits(pair: tuple[Marker, Marker], width: float) -> bool:
+    (l1, r1), (l2, r2) = (m.box for m in pair)
+    inside = min(l1, l2) >= 0 and max(r1, r2) <= width
+    apart = r1 + SEPARATION <= l2 or r2 + SEPARATION <= l1
+    first, second = pair
+    clear = not (l1 - 0.3 < second.x < r1 + 0.3) and not (l2 - 0.3 < first.x < r2 + 0.3)
+    return inside and apart and clear
 
 
 def _marker(x: float, amount: int, label: str, *, left: bool) -> Marker:
-    text_x = x - LABEL_GAP if left else x + LABEL_GAP
-    return Marker(x, amount, label, text_x, left)
+    size = max(text_width(euros(amount), AMOUNT_MM, bold=True), text_width(label, WORD_MM))
+    return Marker(x, amount, label, left, round(size, 2))
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """The width of `text` set in Inter at `size` (mm), from the font's advance widths
+    (a character missing from ADVANCES counts as an "m", the widest lowercase letter)."""
+    advances = ADVANCES[bold]
+    return sum(advances.get(c, advances["m"]) for c in text) * size / UNITS_PER_EM
+
+
+#: Inter's advance widths (styles/fonts, in font units) of what the scale's labels hold:
+#: figures, the two no-break spaces, €, and the letters of « débutant » and « expérimenté ».
+#: Copied from the font rather than read at each run (reading its character map costs
+#: ~90 ms a process); tests/test_echelle.py checks them against the font files.
+UNITS_PER_EM = 2816
+_CHARACTERS = "0123456789\u202f\u00a0€abdeimnprtuxé"
+ADVANCES = {
+    False: dict(zip(_CHARACTERS, (
+        1760, 1308, 1704, 1792, 1808, 1712, 1756, 1608, 1736, 1756, 512, 792, 1872,
+        1588, 1748, 1748, 1640, 668, 2448, 1648, 1716, 1048, 1024, 1636, 1520, 1640,
+    ), strict=True)),
+    True: dict(zip(_CHARACTERS, (
+        1938, 1378, 1774, 1857, 1909, 1815, 1859, 1675, 1861, 1859, 435, 653, 1932,
+        1634, 1789, 1789, 1683, 766, 2568, 1751, 1781, 1151, 1094, 1751, 1616, 1683,
+    ), strict=True)),
+}  # fmt: skip

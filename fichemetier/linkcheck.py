@@ -14,7 +14,8 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 from .textcheck import bad_character, invisible_in_url
 
 ALLOWED_SCHEMES = ("http", "https", "mailto")
-#: Longest link printed as a QR code that still scans from paper (version 13 at most).
+#: Longest link printed as a QR code that still scans from paper: it fits a
+#: code of version 11 (qrcodes.VERSION), 22 mm square with modules of 0.34 mm.
 MAX_URL = 300
 #: Each link prints a QR code (about 8 ms to make, and room on the page): a text holds at
 #: most MAX_LINKS_PER_TEXT, a fiche MAX_LINKS (the seed fiche has 10).

@@ -15,11 +15,19 @@ from markupsafe import Markup
 
 from .linkcheck import ascii_url, printed_host
 
-#: Printed width of one QR module: 0.25 mm scans with any phone at reading distance.
-MODULE_MM = 0.25
+#: Every code has the same size, whatever its URL: the version that holds the longest link
+#: a fiche may have (linkcheck.MAX_URL, 300 bytes, at error correction L). A short URL
+#: gets a stronger error correction instead of a smaller code.
+VERSION = 11
+MODULES = 17 + 4 * VERSION
 #: Modules of light margin around the code (the "quiet zone" a decoder needs; the
 #: white space around the code in the layout adds to it).
 QUIET = 2
+#: Printed side of a code, quiet zone included, on every format: one module is then
+#: 22 / 65 = 0.338 mm (0.33 mm at least), which decodes from a page seen at 150 dpi (a
+#: photocopy, a phone at arm's length). styles/fiche.css places the labels beside it.
+SIDE_MM = 22.0
+MODULE_MM = SIDE_MM / (MODULES + 2 * QUIET)
 SHORT_LIMIT = 46
 
 
@@ -64,11 +72,13 @@ def _cut(segment: str, room: int) -> str:
 def qr_runs(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
     """The QR code of `url`: its size in modules and its dark runs (row, start, length).
 
-    Error correction "L" keeps long URLs to the smallest code; segno raises it for free
-    when the chosen size has room to spare. Cached: making a code costs ~8 ms (most of it
+    All codes are of VERSION; segno raises the error correction from "L" as far as the
+    URL leaves room for (a short URL gets "H"). Cached: making a code costs ~8 ms (most of it
     choosing the mask that reads best), and the same links recur across fiches.
     """
-    matrix = segno.make(ascii_url(url), error="l", boost_error=True, micro=False).matrix
+    matrix = segno.make(
+        ascii_url(url), version=VERSION, error="l", boost_error=True, micro=False
+    ).matrix
     runs = []
     for y, row in enumerate(matrix):
         x = 0
@@ -85,8 +95,7 @@ def qr_runs(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
 def qr_box(url: str) -> Markup:
     """The room the layout keeps for the QR code of `url` (finishing.py draws it there):
     its size in millimetres, quiet zone included, and the URL it holds."""
-    size, _ = qr_runs(url)
-    side = f"{(size + 2 * QUIET) * MODULE_MM:.2f}mm"
+    side = f"{SIDE_MM}mm"
     return Markup('<span class="qr" data-qr="{}" style="width: {}; height: {}"></span>').format(
         url, side, side
     )

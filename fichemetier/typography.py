@@ -25,6 +25,13 @@ _KEPT = re.compile(f"{PROTECTED.pattern}|[\ue000\ue001]")
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 _SPACES = f"[ \t{NBSP}{NNBSP}]"
 
+#: Unit symbols that take a no-break space after a number; only after a number, so that
+#: « 3 h » is joined and « 3 heures », « les 3 m’ont dit » are not.
+UNITS = "|".join(
+    ["kg", "mg", "g", "km", "cm", "mm", "m²", "m³", "m", "h", "min", "s", "ml", "cl", "l", "L"]
+    + ["°C", "°", "ko", "Mo", "Go", "To", "kW", "W", "V", "k€", "M€"]
+)
+
 _AMOUNT_END = f"{_SPACES}?€|{_SPACES}+(?:et|à|ou){_SPACES}+\\d[\\d{NNBSP} ]*{_SPACES}?€"
 
 _RULES: list[tuple[re.Pattern[str], str]] = [
@@ -33,7 +40,9 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     # Guillemets: « and » hug their text with a narrow no-break space.
     (re.compile(f"«{_SPACES}*"), f"«{NNBSP}"),
     (re.compile(f"{_SPACES}*»"), f"{NNBSP}»"),
-    (re.compile(r'"([^"\n]+)"'), f"«{NNBSP}\\1{NNBSP}»"),
+    # …and quotes inside them, “ ”, hug their text without a space.
+    (re.compile(f"“{_SPACES}+"), "“"),
+    (re.compile(f"{_SPACES}+”"), "”"),
     # High punctuation: ; ! ? take a narrow no-break space, : a full one.
     (re.compile(f"{_SPACES}+([;!?]+)"), f"{NNBSP}\\1"),
     (re.compile(f"(?<=[^\\s;!?{NBSP}{NNBSP}])([;!?]+)"), f"{NNBSP}\\1"),
@@ -44,8 +53,14 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     # …and amounts in euros of 4 digits or more, also the first of a range (8000 et 10 000 €),
     # but never a year or a postcode.
     (re.compile(f"\\b(\\d{{1,3}})(\\d{{3}})\\b(?={_AMOUNT_END})"), f"\\1{NNBSP}\\2"),
-    # A no-break space before € and %, and inside « bac + 2 ».
+    # A no-break space before € and %, and before a unit after a number (35 h, 12 kg).
     (re.compile(f"(?<=\\d){_SPACES}*(€|%)"), f"{NBSP}\\1"),
+    (re.compile(f"(?<=\\d){_SPACES}+(?=(?:{UNITS})(?![\\w²³’']))"), NBSP),
+    # Ordinals as printed: 1er, 1re, 2e (not 2ème, 2è, 1ère); markup.py raises them.
+    (re.compile(r"(?<![\w])(\d+)(?:ème|eme|è)(s?)\b"), "\\1e\\2"),
+    (re.compile(r"(?<![\w])(\d+)ère(s?)\b"), "\\1re\\2"),
+    # « n° 3 », « N° 12 »: the sign stays with its number.
+    (re.compile(f"(?<![\\w])([Nn]°){_SPACES}*(?=\\d)"), f"\\1{NBSP}"),
     (re.compile(f"\\b([Bb]ac|BAC){_SPACES}*\\+{_SPACES}*(\\d)"), f"\\1{NBSP}+{NBSP}\\2"),
     # A hyphen between spaces is a dash (Lumière – Lyon 2), kept with the word before it.
     (re.compile(f"{_SPACES}+[-–]{_SPACES}+"), f"{NBSP}– "),
@@ -60,10 +75,30 @@ def french(text: str) -> str:
         kept.append(match.group())
         return f"\ue000{len(kept) - 1}\ue001"
 
-    text = _KEPT.sub(keep, text)
+    text = nested_quotes(_KEPT.sub(keep, text))
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
     return _PLACEHOLDER.sub(lambda m: kept[int(m.group(1))], text)
+
+
+def nested_quotes(text: str, depth: int = 0) -> str:
+    """Straight quotes paired as « », and quotes inside « » as “ ” (French usage), one
+    character for one, so that a caller may cut the result where it cut `text`. An odd
+    count of straight quotes is left as typed. `depth` 1: `text` is already inside « »."""
+    pair_straight = text.count('"') % 2 == 0
+    open_quotes: list[tuple[bool, str]] = []  # (typed straight, its closing mark)
+    out = []
+    for c in text:
+        inner = depth + len(open_quotes) > 0
+        if c == '"' and pair_straight and open_quotes and open_quotes[-1][0]:
+            c = open_quotes.pop()[1]
+        elif (c == '"' and pair_straight) or c == "«":
+            open_quotes.append((c == '"', "”" if inner else "»"))
+            c = "“" if inner else "«"
+        elif c == "»" and open_quotes and not open_quotes[-1][0]:
+            c = open_quotes.pop()[1]
+        out.append(c)
+    return "".join(out)
 
 
 def euros(amount: int) -> str:

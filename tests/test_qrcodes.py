@@ -32,11 +32,84 @@ def test_the_seed_has_ten_links():
     assert len(SEED_URLS) == 10
 
 
+@pytest.fixture(scope="module")
+def seed_pdfs(renderer, seed_fiche) -> dict[str, bytes]:
+    return {
+        format: renderer.pdf(seed_fiche, SEED_YAML.parent, RenderOptions(format=format))
+        for format in ("a4", "a5")
+    }
+
+
 @pytest.mark.parametrize("format", ["a4", "a5"])
-def test_every_qr_code_decodes_to_a_url_of_the_fiche(renderer, seed_fiche, format):
-    data = renderer.pdf(seed_fiche, SEED_YAML.parent, RenderOptions(format=format))
-    texts = decoded(data)
+def test_every_qr_code_decodes_to_a_url_of_the_fiche(seed_pdfs, format):
+    texts = decoded(seed_pdfs[format])
     assert sorted(texts) == sorted(SEED_URLS)  # each link once, each code exact
+
+
+@pytest.mark.parametrize("dpi", [150, 120])
+@pytest.mark.parametrize("format", ["a4", "a5"])
+def test_every_qr_code_decodes_from_the_page_seen_at_150_dpi(seed_pdfs, format, dpi):
+    """A photocopy or a phone at arm's length sees ~150 dpi, not the 400 of a scanner;
+    120 dpi for a margin (with 0.25 mm modules, 0 to 1 code of 10 decoded there)."""
+    assert sorted(decoded(seed_pdfs[format], dpi=dpi)) == sorted(SEED_URLS)
+
+
+MM_PER_PT = 25.4 / 72
+
+
+def codes(data: bytes, dpi: int = 300) -> list[tuple[int, str, float, float, float]]:
+    """Every code found: page index, text, and its symbol's left, top and side in mm
+    (from the page's top-left corner), as the decoder located it."""
+    found = []
+    for index, page in enumerate(pypdfium2.PdfDocument(data)):
+        for code in zxingcpp.read_barcodes(page.render(scale=dpi / 72).to_pil()):
+            p = code.position
+            xs = [c.x for c in (p.top_left, p.top_right, p.bottom_left, p.bottom_right)]
+            ys = [c.y for c in (p.top_left, p.top_right, p.bottom_left, p.bottom_right)]
+            mm = 25.4 / dpi
+            found.append((index, code.text, min(xs) * mm, min(ys) * mm, (max(xs) - min(xs)) * mm))
+    return found
+
+
+def test_the_seed_links_are_of_many_lengths():
+    assert min(map(len, SEED_URLS)) < 30 and max(map(len, SEED_URLS)) > 250
+
+
+@pytest.mark.parametrize("format", ["a4", "a5"])
+def test_every_code_has_one_printed_size_with_modules_of_at_least_a_third_mm(seed_pdfs, format):
+    sides = [side for _, _, _, _, side in codes(seed_pdfs[format])]
+    assert len(sides) == len(SEED_URLS)
+    assert max(sides) - min(sides) < 0.2, sides  # one size, whatever the URL's length
+    from fichemetier.qrcodes import MODULES
+
+    assert min(sides) / MODULES >= 0.33, sides
+
+
+@pytest.mark.parametrize("format", ["a4", "a5"])
+def test_labels_start_level_with_their_code(seed_pdfs, format):
+    """The first line beside a code (its label, or a school's name) has its capitals at
+    the height of the code's top modules."""
+    document = pypdfium2.PdfDocument(seed_pdfs[format])
+    for index, url, left, top, side in codes(seed_pdfs[format]):
+        page = document[index]
+        height, text = page.get_height(), page.get_textpage()
+        tops = []  # tops of the glyphs just right of the code, in mm from the page's top
+        for k in range(text.count_chars()):
+            x0, _, x1, y1 = text.get_charbox(k)
+            glyph_top = (height - y1) * MM_PER_PT
+            beside = left + side < x0 * MM_PER_PT < left + side + 30
+            if beside and top - 2 < glyph_top < top + side and text.get_text_range(k, 1).strip():
+                tops.append(glyph_top)
+        assert tops, url
+        assert abs(min(tops) - top) < 0.3, (url, min(tops) - top)
+
+
+def test_the_longest_allowed_link_fits_the_one_code_size():
+    from fichemetier.linkcheck import MAX_URL
+    from fichemetier.qrcodes import MODULES, qr_runs
+
+    for url in ("https://a.fr", "https://exemple.fr/" + "x" * (MAX_URL - 19)):
+        assert qr_runs(url)[0] == MODULES
 
 
 def test_links_keep_their_full_url_and_show_the_short_form(seed_pdf):
