@@ -37,6 +37,8 @@ from .weasyprint_internals import fast_font_subsetting, install, internal_link_t
 STYLESHEETS = ("theme.css", "fonts.css", "fiche.css")
 #: Added after the base sheets and the format's own (options.FORMATS): the print-shop bleed.
 PRINT_SHEETS = ("impression.css",)
+#: And for the print shop without --pdfa: text in black ink (DeviceCMYK, see encre.css).
+BLACK_INK_SHEETS = ("encre.css",)
 CATALOGUE_SHEETS = ("catalogue.css",)
 #: Tagged PDF/UA-1 by default, for screen readers. For archives, PDF/A-2u: part 2 is the
 #: one archives accept most widely and needs nothing PDF 2.0; level "u" (text mapped to
@@ -126,6 +128,7 @@ class Renderer:
         """The parsed sheets for these options, each parsed once per process."""
         names = STYLESHEETS + options.page.stylesheets
         names += PRINT_SHEETS if options.print else ()
+        names += BLACK_INK_SHEETS if options.print and not options.pdfa else ()
         names += CATALOGUE_SHEETS if catalogue else ()
         return [self._sheet(name) for name in names]
 
@@ -189,6 +192,7 @@ class Renderer:
         how = Finishing(
             crop_marks=options.print,
             pdfa=options.pdfa,
+            black_ink=options.print,
             notes=reading_notes(document),
             link_texts=internal_link_texts(document),
         )
