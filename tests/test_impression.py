@@ -204,7 +204,7 @@ def test_a_print_file_declares_pdf_x4_with_a_cmyk_output_intent(rendered):
         assert int(intent.DestOutputProfile.N) == 4
         assert intent.DestOutputProfile.read_bytes()[16:20] == b"CMYK"
         assert str(pdf.docinfo["/GTS_PDFXVersion"]) == "PDF/X-4"
-        assert pdf.docinfo["/Trapped"] == pikepdf.Name.False_
+        assert pdf.docinfo["/Trapped"] == pikepdf.Name("/False")
         xmp = pdf.open_metadata()
         assert xmp["pdfxid:GTS_PDFXVersion"] == "PDF/X-4"
         assert xmp["pdf:Trapped"] == "False"
