@@ -6,6 +6,10 @@ proof against. Its profile is made from the free FOGRA39L characterization data 
 a 300 % total ink limit (styles/icc/README.md), so the RIP's conversion of the RGB
 colours (the band, the accents, photos) stays within the 300 % a shop accepts.
 
+The photos are converted through the same profile before WeasyPrint embeds them
+(`press_photo`): a shop's preflight rejects an RGB image, which its RIP would convert with
+a profile of its own choosing.
+
 What PDF/X-4 asks and the file says here: the GTS_PDFX output intent with its profile,
 `GTS_PDFXVersion` and `Trapped` in both the Info dictionary and the XMP. What it still
 lacks is said in the README (dates: the files are reproducible, so they carry none).
@@ -14,12 +18,14 @@ lacks is said in the README (dates: the files are reproducible, so they carry no
 from __future__ import annotations
 
 import hashlib
+import io
 import uuid
 import zlib
 from functools import cache
 
 import pikepdf
 from lxml import etree
+from PIL import Image, ImageCms
 
 from .paths import STYLES
 
@@ -41,6 +47,30 @@ NAMESPACES = {
 def _profile() -> bytes:
     """The profile, compressed once per process (compressing it on each save: +20 ms)."""
     return zlib.compress(PROFILE.read_bytes(), 9)
+
+
+@cache
+def _to_press() -> ImageCms.ImageCmsTransform:
+    return ImageCms.buildTransform(
+        ImageCms.createProfile("sRGB"),
+        ImageCms.getOpenProfile(str(PROFILE)),
+        "RGB",
+        "CMYK",
+        renderingIntent=ImageCms.Intent.PERCEPTUAL,
+    )
+
+
+def press_photo(data: bytes, kind: str, quality: int) -> tuple[bytes, str]:
+    """A photo as photos.printable made it (bytes, MIME type), in CMYK for the press: an
+    RGB one converted through the output intent's profile, a JPEG again; grey ones (one
+    ink, K) and those with transparency (PNG, no CMYK JPEG for them) stay as they are."""
+    with Image.open(io.BytesIO(data)) as image:
+        if image.mode != "RGB":
+            return data, kind
+        cmyk = ImageCms.applyTransform(image, _to_press())
+    out = io.BytesIO()
+    cmyk.save(out, "JPEG", quality=quality)
+    return out.getvalue(), "image/jpeg"
 
 
 def declare_pdfx4(pdf: pikepdf.Pdf, source: bytes) -> None:

@@ -28,7 +28,8 @@ from .markup import inline_html, url_html
 from .model import PHOTO_TYPES, Fiche
 from .options import RenderOptions
 from .paths import STYLES, TEMPLATES
-from .photos import PhotoError, printable
+from .pdfx import press_photo
+from .photos import JPEG_QUALITY, PhotoError, printable
 from .qrcodes import QUIET, qr_box, qr_runs, short_url
 from .tagging import reading_notes
 from .typography import euros, french, niveau_label
@@ -60,9 +61,11 @@ install()  # the layout's notes for the tags (tagging.py, weasyprint_internals.p
 class LocalOnlyFetcher(URLFetcher):
     """Serve `file:` URLs inside the allowed folders; refuse everything else."""
 
-    def __init__(self, allowed: list[Path]):
+    def __init__(self, allowed: list[Path], press: bool = False):
         super().__init__(allowed_protocols={"file"})
         self.allowed = [folder.resolve() for folder in allowed]
+        #: Photos in CMYK through the output intent's profile (print files, pdfx.py).
+        self.press = press
 
     def fetch(self, url, headers=None):
         """Open the very file that was checked (symlinks resolved), never hand the URL to
@@ -79,6 +82,8 @@ class LocalOnlyFetcher(URLFetcher):
         if path.suffix.lower() in PHOTO_TYPES and not path.is_relative_to(STYLES.resolve()):
             try:  # a fiche's photo: decoded by us, strictly, and embedded downsampled
                 data, kind = printable(path)
+                if self.press:
+                    data, kind = press_photo(data, kind, JPEG_QUALITY)
             except (PhotoError, OSError) as exc:
                 raise ValueError(f"photo illisible : {path} ({exc})") from None
             return _DecodedPhoto(path.as_uri(), data, {"Content-Type": kind})
@@ -128,7 +133,7 @@ class Renderer:
         """The parsed sheets for these options, each parsed once per process."""
         names = STYLESHEETS + options.page.stylesheets
         names += PRINT_SHEETS if options.print else ()
-        names += BLACK_INK_SHEETS if options.print and not options.pdfa else ()
+        names += BLACK_INK_SHEETS if cmyk(options) else ()
         names += CATALOGUE_SHEETS if catalogue else ()
         return [self._sheet(name) for name in names]
 
@@ -178,7 +183,7 @@ class Renderer:
         document = HTML(
             string=html,
             base_url=folders[0].resolve().as_uri() + "/" if folders else None,
-            url_fetcher=LocalOnlyFetcher([*folders, STYLES]),
+            url_fetcher=LocalOnlyFetcher([*folders, STYLES], press=cmyk(options)),
         )
         return document.render(
             stylesheets=self.stylesheets(options, catalogue),
@@ -202,6 +207,12 @@ class Renderer:
         """Layout and PDF in one go."""
         options = options or RenderOptions()
         return self.write(self.layout(fiche, folder, options), options)
+
+
+def cmyk(options: RenderOptions) -> bool:
+    """Print files are made for a CMYK press, except with --pdfa: the sRGB output intent of
+    PDF/A forbids DeviceCMYK there (their marks and QR codes are DeviceGray, finishing.py)."""
+    return options.print and not options.pdfa
 
 
 def qr_placements(document: Document) -> list[QRPlacement]:

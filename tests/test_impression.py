@@ -243,3 +243,40 @@ def test_total_ink_stays_within_300_percent_on_every_page(rendered, format, tmp_
     peaks = ink_peaks(rendered(format), tmp_path)
     print(format, "ink peaks (%):", [round(peak) for peak in peaks])
     assert peaks and all(peak <= 300 for peak in peaks), peaks
+
+
+@pytest.fixture(scope="module")
+def photo_fiche(tmp_path_factory):
+    """The seed with a dark, saturated portrait: deep shadows, the photo's worst case."""
+    from fichemetier.load import load_fiche
+    from fichemetier.model import validate
+
+    folder = tmp_path_factory.mktemp("photo")
+    ramp = Image.linear_gradient("L")  # 256 × 256, black at the top-left corner
+    photo = Image.merge("RGB", (ramp, Image.new("L", ramp.size, 10), ramp.rotate(90)))
+    photo.resize((400, 500)).save(folder / "ailin.jpg", quality=92)
+    text = SEED_YAML.read_text(encoding="utf-8").replace(
+        "  auteur: Ailin\n", "  auteur: Ailin\n  photo: ailin.jpg\n"
+    )
+    (folder / "fiche.yaml").write_text(text, encoding="utf-8")
+    return validate(load_fiche(folder / "fiche.yaml")), folder
+
+
+def image_spaces(pdf: bytes) -> set[str]:
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return {
+            str(image.ColorSpace) for page in document.pages for image in page.get_images().values()
+        }
+
+
+def test_a_photo_goes_to_the_press_in_cmyk_within_300_percent(renderer, photo_fiche, tmp_path):
+    """Photos are converted through the output intent's profile (its 300 % ink limit): an
+    RGB photo would be converted by the RIP with a profile of its choosing."""
+    fiche, folder = photo_fiche
+    plain = renderer.pdf(fiche, folder, RenderOptions())
+    assert image_spaces(plain) == {"/DeviceRGB"}  # screen and office printer: untouched
+    pdf = renderer.pdf(fiche, folder, RenderOptions(print=True))
+    assert image_spaces(pdf) == {"/DeviceCMYK"}
+    peaks = ink_peaks(pdf, tmp_path)
+    print("photo ink peaks (%):", [round(peak) for peak in peaks])
+    assert all(peak <= 300 for peak in peaks), peaks
