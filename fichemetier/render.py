@@ -126,6 +126,8 @@ class Renderer:
         )
         self.template = self.env.get_template("fiche.html.j2")
         self.theme = theme_colours()
+        #: The colours encre.css puts in black ink, for the SVG it cannot reach.
+        self.black_ink = theme_colours(STYLES / "encre.css")
         self.fonts = FontConfiguration()
         self._sheets: dict[str, CSS] = {}
 
@@ -145,12 +147,16 @@ class Renderer:
             )
         return self._sheets[name]
 
+    def colours(self, options: RenderOptions) -> dict[str, str]:
+        """The theme's colours for the templates' SVG (the salary chart)."""
+        return self.theme | self.black_ink if cmyk(options) else self.theme
+
     def html(self, fiche: Fiche, options: RenderOptions | None = None) -> str:
         """The fiche as a standalone HTML document (the text stage, easy to diff)."""
         options = options or RenderOptions()
         return self.template.render(
             fiche=fiche,
-            theme=self.theme,
+            theme=self.colours(options),
             page=options.page,
             generator=f"fichemetier {__version__}",
         )
@@ -170,7 +176,7 @@ class Renderer:
             rubrique=entries[0].fiche.rubrique if entries else "Dans mon job",
             editeur=publisher(entries),
             filtre=filtre,
-            theme=self.theme,
+            theme=self.colours(options),
             page=options.page,
             generator=f"fichemetier {__version__}",
         )

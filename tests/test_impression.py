@@ -196,6 +196,21 @@ def test_body_text_is_set_in_black_ink(rendered):
     assert body == ("cmyk", (0.0, 0.0, 0.0, 1.0)), body
 
 
+def test_no_text_is_left_in_the_themes_rgb_black_or_grey(rendered):
+    """Body text, grey text and the salary chart's labels (SVG): all in K, none in RGB."""
+    from fichemetier.render import theme_colours
+
+    theme = theme_colours()
+    rgb = {
+        ("rgb", tuple(round(int(theme[n][i : i + 2], 16) / 255, 4) for i in (1, 3, 5)))
+        for n in ("texte", "discret")
+    }
+    with pikepdf.open(io.BytesIO(rendered("a4"))) as pdf:
+        texts = {p.colour for page in pdf.pages for p in paints(page) if p.op in ("Tj", "TJ")}
+    assert ("cmyk", (0.0, 0.0, 0.0, 0.75)) in texts
+    assert not texts & rgb, texts & rgb
+
+
 def test_a_print_file_declares_pdf_x4_with_a_cmyk_output_intent(rendered):
     with pikepdf.open(io.BytesIO(rendered("a4"))) as pdf:
         [intent] = [i for i in pdf.Root.OutputIntents if i.S == "/GTS_PDFX"]
