@@ -67,7 +67,7 @@ def press_photo(data: bytes, kind: str, quality: int) -> tuple[bytes, str]:
     with Image.open(io.BytesIO(data)) as image:
         if image.mode != "RGB":
             return data, kind
-        cmyk = ImageCms.applyTransform(image, _to_press())
+        cmyk = _to_press().apply(image)
     out = io.BytesIO()
     cmyk.save(out, "JPEG", quality=quality)
     return out.getvalue(), "image/jpeg"
