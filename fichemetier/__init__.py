@@ -13,8 +13,8 @@ One module per step, in the order a fiche goes through them:
   of WeasyPrint's internals, audited at each upgrade), `tagging` (what the layout knows
   and the tags lose);
 - finish and write: `finishing` (QR codes, crop marks, with `structure`: the tags
-  repaired for PDF/UA), `livret` (A5 pages imposed on A4 sheets, for an office
-  printer), `write` (atomic files);
+  repaired for PDF/UA, and `pdfx`: a print file's PDF/X-4 identity), `livret` (A5 pages
+  imposed on A4 sheets, for an office printer), `write` (atomic files);
 - run: `pipeline` (one fiche: check, produce, make), `batch` (worker processes),
   `binding` and `catalogue` (the catalogue), `cache` (incremental builds), `build` (a
   whole run and its ending), `sources` and `outputs` (which files are fiches, where PDFs

@@ -83,7 +83,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--print",
         dest="imprimeur",
         action="store_true",
-        help="pour l'imprimeur : fond perdu de 3 mm, traits de coupe, TrimBox et BleedBox",
+        help="pour l'imprimeur : fond perdu de 3 mm, traits de coupe hors fond perdu, "
+        "noir 100 %% K, PDF/X-4 (FOGRA39)",
     )
     parser.add_argument(
         "--livret",

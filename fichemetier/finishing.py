@@ -4,9 +4,12 @@
   draw them from inline SVG, but it parses SVG paths in Python: ten codes cost ~70 ms a
   fiche, this ~4 ms. They are drawn as artifacts: each one repeats a link that is tagged
   and readable (its short form), so a screen reader skips it.
-- Crop marks for the print shop. WeasyPrint's own `marks: crop` are painted with the page
-  background, so the colour that runs into the bleed (the header band) covers them; these
-  are drawn last, black on a white halo, so that they show on any colour.
+- Crop marks for the print shop, in a slug: the MediaBox grows 7 mm beyond the 3 mm bleed
+  (BleedBox) and each mark, 5 mm long, starts 0.5 mm outside the bleed, on white paper.
+  WeasyPrint's own `marks: crop` lie inside its bleed, under the colour that runs into it.
+- Print-shop black: marks and QR codes in 100 % K only (DeviceCMYK 0 0 0 1, or DeviceGray 0
+  in a PDF/A file, whose sRGB intent forbids DeviceCMYK), never a four-colour black that a
+  shop's RIP would build from RGB; and the PDF/X-4 identity (`pdfx`) beside it.
 - The structure tree repaired for PDF/UA-1 and screen readers (`structure.repair`), and a
   PDF/A file declared PDF/UA-1 too: always, so every PDF goes through this pass.
 """
@@ -18,14 +21,23 @@ from dataclasses import dataclass
 
 import pikepdf
 
+from .pdfx import declare_pdfx4
 from .qrcodes import QUIET, qr_runs
 from .structure import declare_pdfua, repair
 from .tagging import ReadingNotes
 
-#: Crop marks: gap between the trim corner and its marks, halo and stroke (points).
-GAP = 1.5
-HALO = 1.2
+MM = 72 / 25.4
+#: Crop marks: gap between the bleed's edge and a mark, its length, the paper left beyond
+#: it (the slug is the three), and its stroke (points).
+MARK_GAP = 0.5 * MM
+MARK_LENGTH = 5 * MM
+SLUG = MARK_GAP + MARK_LENGTH + 1.5 * MM
 WEIGHT = 0.3
+#: Black ink, as (fill, stroke, white fill) operators: 100 % K.
+BLACK_INK = {
+    "cmyk": ("0 0 0 1 k", "0 0 0 1 K", "0 0 0 0 k"),
+    "gray": ("0 g", "0 G", "1 g"),
+}
 
 
 @dataclass(frozen=True)
@@ -45,6 +57,8 @@ class Finishing:
 
     crop_marks: bool = False
     pdfa: bool = False
+    #: Marks and QR codes in black ink, and the PDF/X-4 identity (print-shop files).
+    black_ink: bool = False
     notes: ReadingNotes | None = None
     link_texts: dict[str, str] | None = None
 
@@ -55,11 +69,14 @@ def finish(pdf: bytes, codes: list[QRPlacement], colour: str, how: Finishing) ->
         repair(document, how.notes or ReadingNotes(), how.link_texts or {})
         if how.pdfa:
             declare_pdfua(document)
+        ink = ("gray" if how.pdfa else "cmyk") if how.black_ink else None
+        if ink == "cmyk":
+            declare_pdfx4(document, pdf)
         crop_marks = how.crop_marks
         for index, page in enumerate(document.pages):
-            drawing = b"".join(_qr(code, colour) for code in codes if code.page == index)
+            drawing = b"".join(_qr(code, colour, ink) for code in codes if code.page == index)
             if crop_marks:
-                drawing += _marks(page)
+                drawing += _marks(page, ink)
             if drawing:
                 page.contents_add(b"q\n", prepend=True)
                 page.contents_add(b"Q\n" + drawing, prepend=False)
@@ -68,34 +85,39 @@ def finish(pdf: bytes, codes: list[QRPlacement], colour: str, how: Finishing) ->
     return out.getvalue()
 
 
-def _qr(code: QRPlacement, colour: str) -> bytes:
-    """The code's dark modules as rectangles, one per horizontal run, in page points."""
-    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+def _qr(code: QRPlacement, colour: str, ink: str | None) -> bytes:
+    """The code's dark modules as rectangles, one per horizontal run, in page points: in
+    the theme's colour, or in black ink for the print shop."""
+    if ink:
+        dark, _, white = BLACK_INK[ink]
+    else:
+        r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        dark, white = f"{r:.3f} {g:.3f} {b:.3f} rg", "1 1 1 rg"
     size, runs = qr_runs(code.url)
     side = (size + 2 * QUIET) * code.module
     rects = " ".join(f"{x + QUIET} {y + QUIET} {length} 1 re" for y, x, length in runs)
     return (
-        f"/Artifact BMC q 1 1 1 rg {code.x:.3f} {code.y - side:.3f} {side:.3f} {side:.3f} re f "
+        f"/Artifact BMC q {white} {code.x:.3f} {code.y - side:.3f} {side:.3f} {side:.3f} re f "
         f"{code.module:.4f} 0 0 {-code.module:.4f} {code.x:.3f} {code.y:.3f} cm "
-        f"{r:.3f} {g:.3f} {b:.3f} rg {rects} f Q EMC\n"
+        f"{dark} {rects} f Q EMC\n"
     ).encode()
 
 
-def _marks(page: pikepdf.Page) -> bytes:
-    media = [float(v) for v in page.MediaBox]
+def _marks(page: pikepdf.Page, ink: str | None) -> bytes:
+    """Grow the page by a slug around its bleed and draw the crop marks there: each one
+    on the line of a trim edge, starting MARK_GAP outside the bleed, MARK_LENGTH long."""
+    bleed = [float(v) for v in page.get("/BleedBox", page.MediaBox)]
     trim = [float(v) for v in page.TrimBox]
+    page.BleedBox = pikepdf.Array(bleed)
+    page.MediaBox = pikepdf.Array([*(v - SLUG for v in bleed[:2]), *(v + SLUG for v in bleed[2:])])
+    if "/CropBox" in page.obj:
+        page.CropBox = page.MediaBox
     lines = []
-    for x in (trim[0], trim[2]):
-        for y in (trim[1], trim[3]):
-            out_x = media[0] if x == trim[0] else media[2]
-            out_y = media[1] if y == trim[1] else media[3]
-            inward_x = 1 if out_x < x else -1
-            inward_y = 1 if out_y < y else -1
-            lines.append((out_x, y, x - inward_x * GAP, y))  # horizontal, in the side bleed
-            lines.append((x, out_y, x, y - inward_y * GAP))  # vertical, in the top/bottom bleed
+    for x, edge_x, out_x in ((trim[0], bleed[0], -1), (trim[2], bleed[2], 1)):
+        for y, edge_y, out_y in ((trim[1], bleed[1], -1), (trim[3], bleed[3], 1)):
+            start_x, start_y = edge_x + out_x * MARK_GAP, edge_y + out_y * MARK_GAP
+            lines.append((start_x, y, start_x + out_x * MARK_LENGTH, y))  # horizontal
+            lines.append((x, start_y, x, start_y + out_y * MARK_LENGTH))  # vertical
     path = "".join(f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l " for x1, y1, x2, y2 in lines)
-    return (
-        "/Artifact BMC q 0 J "
-        f"1 1 1 RG {WEIGHT + 2 * HALO:.2f} w {path}S "
-        f"0 0 0 RG {WEIGHT:.2f} w {path}S Q EMC\n"
-    ).encode()
+    stroke = BLACK_INK[ink][1] if ink else "0 0 0 RG"
+    return f"/Artifact BMC q 0 J {stroke} {WEIGHT:.2f} w {path}S Q EMC\n".encode()

@@ -32,7 +32,8 @@ from .markup import inline_html, url_html
 from .model import PHOTO_TYPES, Fiche
 from .options import RenderOptions
 from .paths import STYLES, TEMPLATES
-from .photos import PhotoError, printable
+from .pdfx import press_photo
+from .photos import JPEG_QUALITY, PhotoError, printable
 from .qrcodes import QUIET, qr_box, qr_runs, short_url
 from .tagging import reading_notes
 from .typography import euros, french, niveau_label
@@ -41,6 +42,8 @@ from .weasyprint_internals import fast_font_subsetting, install, internal_link_t
 STYLESHEETS = ("theme.css", "fonts.css", "fiche.css")
 #: Added after the base sheets and the format's own (options.FORMATS): the print-shop bleed.
 PRINT_SHEETS = ("impression.css",)
+#: And for the print shop without --pdfa: text in black ink (DeviceCMYK, see encre.css).
+BLACK_INK_SHEETS = ("encre.css",)
 CATALOGUE_SHEETS = ("catalogue.css",)
 #: A booklet's notes pages and back page (livret.py), and the ruled lines of a notes page.
 DOS_SHEETS = ("dos.css",)
@@ -67,12 +70,16 @@ install()  # the layout's notes for the tags (tagging.py, weasyprint_internals.p
 class LocalOnlyFetcher(URLFetcher):
     """Serve `file:` URLs inside the allowed folders; refuse everything else."""
 
-    def __init__(self, allowed: list[Path], logos: Mapping[str, Path] | None = None):
+    def __init__(
+        self, allowed: list[Path], logos: Mapping[str, Path] | None = None, press: bool = False
+    ):
         super().__init__(allowed_protocols={"file"})
         self.allowed = [folder.resolve() for folder in allowed]
         #: An edition's logos, by the URL the templates give them: only these files of
         #: the edition's folder are read, through logos.printable (checked, rasterised).
         self.logos = dict(logos or {})
+        #: Photos in CMYK through the output intent's profile (print files, pdfx.py).
+        self.press = press
 
     def fetch(self, url, headers=None):
         """Open the very file that was checked (symlinks resolved), never hand the URL to
@@ -95,6 +102,8 @@ class LocalOnlyFetcher(URLFetcher):
         if path.suffix.lower() in PHOTO_TYPES and not path.is_relative_to(STYLES.resolve()):
             try:  # a fiche's photo: decoded by us, strictly, and embedded downsampled
                 data, kind = printable(path)
+                if self.press:
+                    data, kind = press_photo(data, kind, JPEG_QUALITY)
             except (PhotoError, OSError) as exc:
                 raise ValueError(f"photo illisible : {path} ({exc})") from None
             return _DecodedPhoto(path.as_uri(), data, {"Content-Type": kind})
@@ -137,6 +146,8 @@ class Renderer:
         )
         self.template = self.env.get_template("fiche.html.j2")
         self.theme = theme_colours()
+        #: The colours encre.css puts in black ink, for the SVG it cannot reach.
+        self.black_ink = theme_colours(STYLES / "encre.css")
         self.fonts = FontConfiguration()
         self._sheets: dict[str, CSS] = {}
 
@@ -151,19 +162,14 @@ class Renderer:
         sheets = [self._sheet(name) for name in names + extra]
         if options.edition is not None and (css := options.edition.css()):
             sheets.append(self._edition_sheet(css))
-        return sheets
+        # Last: a press's black ink wins over an edition's text colours too.
+        return sheets + [self._sheet(name) for name in BLACK_INK_SHEETS if cmyk(options)]
 
     def _edition_sheet(self, css: str) -> CSS:
         """An edition's colours, after the theme's (the same selector: the later wins)."""
         if css not in self._sheets:
             self._sheets[css] = CSS(string=css, font_config=self.fonts)
         return self._sheets[css]
-
-    def theme_of(self, options: RenderOptions) -> dict[str, str]:
-        """The colours of this run: the theme's, with the edition's instead where it has."""
-        if options.edition is None:
-            return self.theme
-        return {**self.theme, **options.edition.colours()}
 
     def _sheet(self, name: str) -> CSS:
         if name not in self._sheets:
@@ -173,12 +179,19 @@ class Renderer:
             )
         return self._sheets[name]
 
+    def colours(self, options: RenderOptions) -> dict[str, str]:
+        """The colours of this run, for the templates' SVG (the salary chart) and the QR
+        codes: the theme's, the edition's instead where it has some, and black ink for a
+        press (print files, encre.css)."""
+        colours = self.theme | (options.edition.colours() if options.edition else {})
+        return colours | self.black_ink if cmyk(options) else colours
+
     def html(self, fiche: Fiche, options: RenderOptions | None = None) -> str:
         """The fiche as a standalone HTML document (the text stage, easy to diff)."""
         options = options or RenderOptions()
         return self.template.render(
             fiche=fiche,
-            theme=self.theme_of(options),
+            theme=self.colours(options),
             page=options.page,
             edition=options.edition,
             generator=f"fichemetier {__version__}",
@@ -200,7 +213,7 @@ class Renderer:
             rubrique=entries[0].fiche.rubrique if entries else "Dans mon job",
             editeur=(edition and edition.organisateur) or publisher(entries),
             filtre=filtre,
-            theme=self.theme_of(options),
+            theme=self.colours(options),
             page=options.page,
             edition=edition,
             generator=f"fichemetier {__version__}",
@@ -221,7 +234,7 @@ class Renderer:
         document = HTML(
             string=html,
             base_url=folders[0].resolve().as_uri() + "/" if folders else None,
-            url_fetcher=LocalOnlyFetcher([*folders, STYLES], logos),
+            url_fetcher=LocalOnlyFetcher([*folders, STYLES], logos, press=cmyk(options)),
         )
         return document.render(
             stylesheets=self.stylesheets(options, catalogue, extra),
@@ -253,7 +266,7 @@ class Renderer:
             notes=notes,
             lignes=NOTES_LINES,
             lien=PLUS_LOIN,
-            theme=self.theme_of(options),
+            theme=self.colours(options),
             page=options.page,
             generator=f"fichemetier {__version__}",
         )
@@ -264,15 +277,22 @@ class Renderer:
         how = Finishing(
             crop_marks=options.print,
             pdfa=options.pdfa,
+            black_ink=options.print,
             notes=reading_notes(document),
             link_texts=internal_link_texts(document),
         )
-        return finish(pdf, qr_placements(document), self.theme_of(options)["texte"], how)
+        return finish(pdf, qr_placements(document), self.colours(options)["texte"], how)
 
     def pdf(self, fiche: Fiche, folder: Path, options: RenderOptions | None = None) -> bytes:
         """Layout and PDF in one go."""
         options = options or RenderOptions()
         return self.write(self.layout(fiche, folder, options), options)
+
+
+def cmyk(options: RenderOptions) -> bool:
+    """Print files are made for a CMYK press, except with --pdfa: the sRGB output intent of
+    PDF/A forbids DeviceCMYK there (their marks and QR codes are DeviceGray, finishing.py)."""
+    return options.print and not options.pdfa
 
 
 def qr_placements(document: Document) -> list[QRPlacement]:

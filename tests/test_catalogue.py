@@ -158,8 +158,9 @@ def test_a5_print_catalogue_has_bleed_on_every_page_and_a_bled_cover(folder):
     assert main(["--catalogue", "c.pdf", "--format", "a5", "--print", "-q", "--jobs", "1"]) == 0
     with pikepdf.open(folder / "c.pdf") as pdf:
         for page in pdf.pages:
-            x0, y0, x1, y1 = (float(v) * 25.4 / 72 for v in page.MediaBox)
-            assert (round(x1 - x0), round(y1 - y0)) == (154, 216)
+            for box, size in (("/MediaBox", (168, 230)), ("/BleedBox", (154, 216))):
+                x0, y0, x1, y1 = (float(v) * 25.4 / 72 for v in page[box])
+                assert (round(x1 - x0), round(y1 - y0)) == size  # bleed, and the marks' slug
     from .test_qrcodes import SEED_URLS, decoded
 
     codes = decoded(folder / "c.pdf", dpi=300)  # three seed copies, each with its ten codes
@@ -167,7 +168,12 @@ def test_a5_print_catalogue_has_bleed_on_every_page_and_a_bled_cover(folder):
     cover = pypdfium2.PdfDocument(folder / "c.pdf")[0].render(scale=1).to_pil().convert("RGB")
     band = theme_colours()["bandeau"]
     expected = tuple(int(band[i : i + 2], 16) for i in (1, 3, 5))
-    for xy in ((cover.width // 2, 1), (cover.width // 2, cover.height - 2), (1, cover.height // 2)):
+    edge = round(7.3 * 72 / 25.4)  # just inside the bleed, past the 7 mm slug
+    for xy in (
+        (cover.width // 2, edge),
+        (cover.width // 2, cover.height - 1 - edge),
+        (edge, cover.height // 2),
+    ):
         assert all(abs(a - b) <= 6 for a, b in zip(cover.getpixel(xy), expected, strict=True))
 
 

@@ -179,9 +179,9 @@ def test_each_variant_has_its_own_default_folder(folder, capsys):
     assert sizes == {
         "output": 210,
         "output/a5": 148,
-        "output/impression": 216,
+        "output/impression": 230,
         "output/pdfa": 210,
-        "output/a5-impression": 154,
+        "output/a5-impression": 168,
     }
     assert main(["--pdfa", "--out", "archives", "-q"]) == 0  # --out still chooses
     assert (folder / "archives" / "x.pdf").is_file()

@@ -46,15 +46,21 @@ def test_no_crop_marks_unless_asked():
     assert " m " not in drawn(finish(blank_pdf(), [], "#000000", Finishing()))
 
 
-def test_crop_marks_stay_in_the_bleed_and_point_at_the_trim_corners():
-    content = drawn(finish(blank_pdf(), [], "#000000", Finishing(crop_marks=True)))
-    segments = re.findall(r"([\d.]+) ([\d.]+) m ([\d.]+) ([\d.]+) l", content)
-    assert len(segments) == 2 * 8  # 8 marks, drawn twice (white halo, then black)
+def test_crop_marks_sit_in_a_slug_outside_the_bleed_on_the_trim_lines():
+    pdf = finish(blank_pdf(), [], "#000000", Finishing(crop_marks=True))
+    content = drawn(pdf)
+    segments = re.findall(r"(-?[\d.]+) (-?[\d.]+) m (-?[\d.]+) (-?[\d.]+) l", content)
+    assert len(segments) == 8  # 2 per corner, drawn once: on white paper, no halo
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        page = document.pages[0]
+        media, bleed = ([float(v) for v in page[name]] for name in ("/MediaBox", "/BleedBox"))
+    assert bleed == MEDIA  # the bleed WeasyPrint made, now inside a larger media box
+    assert [round(m - b) for m, b in zip(media, bleed, strict=True)] == [-20, -20, 20, 20]
     x0, y0, x1, y1 = TRIM
     for segment in segments:
         ax, ay, bx, by = map(float, segment)
         for x, y in ((ax, ay), (bx, by)):
-            assert not (x0 < x < x1 and y0 < y < y1), "a mark reaches into the page"
+            assert not (MEDIA[0] <= x <= MEDIA[2] and MEDIA[1] <= y <= MEDIA[3]), "in the bleed"
         assert ax == bx and {ax} <= {x0, x1} or ay == by and {ay} <= {y0, y1}
 
 

@@ -14,12 +14,13 @@ from fichemetier.render import theme_colours
 from .conftest import SEED_YAML
 
 MM = 72 / 25.4
-SIZES = {  # (format, print) → MediaBox size in mm, as the print shop expects it
+SIZES = {  # (format, print) → MediaBox size in mm: the page, + 3 mm bleed + 7 mm slug a side
     ("a4", False): (210, 297),
     ("a5", False): (148, 210),
-    ("a4", True): (216, 303),
-    ("a5", True): (154, 216),
+    ("a4", True): (230, 317),
+    ("a5", True): (168, 230),
 }
+BLEED, SLUG = 3.0, 7.0  # mm, each side (impression.css, finishing.SLUG)
 
 
 @pytest.fixture(scope="module")
@@ -50,13 +51,15 @@ def test_page_size_and_boxes(rendered, format, bleed):
             boxes = boxes_mm(page)
             x0, y0, x1, y1 = boxes["MediaBox"]
             assert (round(x1 - x0), round(y1 - y0)) == (width, height)
-            assert boxes["BleedBox"] == boxes["MediaBox"]
-            trim = boxes["TrimBox"]
+            trim, bleed_box = boxes["TrimBox"], boxes["BleedBox"]
             trim_size = SIZES[format, False]
             assert (round(trim[2] - trim[0]), round(trim[3] - trim[1])) == trim_size
-            inset = 3.0 if bleed else 0.0
-            assert trim[0] - x0 == pytest.approx(inset, abs=0.1)
-            assert y1 - trim[3] == pytest.approx(inset, abs=0.1)
+            slug = SLUG if bleed else 0.0
+            assert bleed_box[0] - x0 == pytest.approx(slug, abs=0.1)
+            assert y1 - bleed_box[3] == pytest.approx(slug, abs=0.1)
+            inset = BLEED if bleed else 0.0
+            assert trim[0] - bleed_box[0] == pytest.approx(inset, abs=0.1)
+            assert bleed_box[3] - trim[3] == pytest.approx(inset, abs=0.1)
 
 
 @pytest.mark.parametrize("format", sorted(FORMATS))
@@ -80,27 +83,30 @@ def close(a: tuple[int, int, int], b: str) -> bool:
 
 
 @pytest.mark.parametrize("format", sorted(FORMATS))
-def test_the_header_band_runs_into_the_bleed(rendered, format):
-    band = theme_colours()["bandeau"]
-    image = first_page_pixels(rendered(format, True))
+def test_the_header_band_runs_into_the_bleed_and_stops_there(rendered, format):
+    band, dpi = theme_colours()["bandeau"], 150
+    px = dpi / 25.4  # pixels per mm
+    image = first_page_pixels(rendered(format, True), dpi)
     width, _ = image.size
-    # the media's outer edge (1 px in), between the corner marks: band colour, not paper
+    edge = round((SLUG + 0.3) * px)  # just inside the bleed's outer edge
     for x in (width // 4, width // 2, 3 * width // 4):
-        assert close(image.getpixel((x, 1)), band), hex_colour(image.getpixel((x, 1)))
-    assert close(image.getpixel((1, 60)), band)
-    assert close(image.getpixel((width - 2, 60)), band)
+        assert close(image.getpixel((x, edge)), band), hex_colour(image.getpixel((x, edge)))
+        assert image.getpixel((x, round(3 * px))) == (255, 255, 255)  # the slug: paper
+    assert close(image.getpixel((edge, 60 + edge)), band)
+    assert close(image.getpixel((width - 1 - edge, 60 + edge)), band)
 
 
-def test_crop_marks_show_over_the_band_only_with_print(rendered):
+def test_crop_marks_show_in_the_slug_only_with_print(rendered):
     dpi = 300
     px = dpi / 25.4  # pixels per mm
     image = first_page_pixels(rendered("a4", True), dpi)
-    # the vertical mark of the top-left corner: on the trim line x = 3 mm, 0–2.9 mm down
-    x = round(3 * px)
-    column = [image.getpixel((x, round(y * px))) for y in (0.5, 1.0, 1.5, 2.0)]
-    assert all(max(rgb) < 90 for rgb in column), column  # dark mark on the dark-blue band
-    halo = image.getpixel((x + round(0.25 * px), round(1.0 * px)))
-    assert min(halo) > 200, halo  # with its white halo, so it shows on any colour
+    # the vertical mark of the top-left corner: on the trim line x = 10 mm, from 1.5 mm
+    # to 6.5 mm down, on white paper, clear of the bleed (7 mm to 10 mm, the band)
+    x = round((SLUG + BLEED) * px)
+    column = [image.getpixel((x, round(y * px))) for y in (2.0, 3.0, 4.0, 5.0, 6.0)]
+    assert all(max(rgb) < 90 for rgb in column), column
+    assert image.getpixel((x + round(0.5 * px), round(4 * px))) == (255, 255, 255)
+    assert max(image.getpixel((x, round(6.8 * px)))) > 200  # the gap before the bleed
     plain = first_page_pixels(rendered("a4", False), dpi)
     assert close(plain.getpixel((1, 1)), theme_colours()["bandeau"])
 

@@ -40,6 +40,7 @@ KINDS = {
     "print": RenderOptions(print=True),
     "a5-print": RenderOptions(format="a5", print=True),
     "pdfa": RenderOptions(pdfa=True),
+    "print-pdfa": RenderOptions(print=True, pdfa=True),  # black ink in DeviceGray, no PDF/X
 }
 FUZZ_FICHES = 3
 
