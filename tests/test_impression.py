@@ -301,3 +301,15 @@ def test_a_photo_goes_to_the_press_in_cmyk_within_300_percent(renderer, photo_fi
     )
     print("photo ink peaks (%):", [round(peak) for peak in peaks])
     assert all(peak <= 300 for peak in peaks), peaks
+
+
+def test_an_editions_text_colour_still_goes_to_the_press_in_black_ink(renderer, seed_fiche):
+    """An edition may set its own text colour; a print file still sets the body in K."""
+    from fichemetier.edition import Edition
+
+    edition = Edition(titre="Salon", couleurs={"texte": "#1a1a40"})
+    options = RenderOptions(print=True, edition=edition)
+    pdf = renderer.pdf(seed_fiche, SEED_YAML.parent, options)
+    with pikepdf.open(io.BytesIO(pdf)) as opened:
+        texts = [p.colour for p in paints(opened.pages[0]) if p.op in ("Tj", "TJ")]
+    assert max(set(texts), key=texts.count) == ("cmyk", (0.0, 0.0, 0.0, 1.0))
