@@ -35,8 +35,8 @@ class PageFormat:
 FORMATS = {
     page.name: page
     for page in (
-        PageFormat("a4", 210, 297, 2, (), 150, "A4, 2 pages au plus (par défaut)"),
-        PageFormat("a5", 148, 210, 4, ("a5.css",), 106, "A5 (dépliant), 4 pages au plus"),
+        PageFormat("a4", 210, 297, 2, (), 74, "A4, 2 pages au plus (par défaut)"),
+        PageFormat("a5", 148, 210, 4, ("a5.css",), 53.5, "A5 (dépliant), 4 pages au plus"),
     )
 }
 

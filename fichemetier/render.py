@@ -37,7 +37,16 @@ from .photos import JPEG_QUALITY, PhotoError, printable
 from .qrcodes import QUIET, qr_box, qr_runs, short_url
 from .tagging import reading_notes
 from .typography import euros, french, niveau_label
-from .weasyprint_internals import fast_font_subsetting, install, internal_link_texts, qr_slots
+from .weasyprint_internals import (
+    content_area,
+    fast_font_subsetting,
+    install,
+    internal_link_texts,
+    margin_bottom,
+    painted,
+    placed_boxes,
+    qr_slots,
+)
 
 STYLESHEETS = ("theme.css", "fonts.css", "fiche.css")
 #: Added after the base sheets and the format's own (options.FORMATS): the print-shop bleed.
@@ -56,6 +65,9 @@ EDITION_SHEETS = ("edition.css",)
 #: structure that its tagging does not reach (margin boxes stay outside the tree). The
 #: PDF/A files are tagged all the same.
 VARIANTS = {False: "pdf/ua-1", True: "pdf/a-2u"}
+#: A last page filled less than this (share of its height) makes the renderer try the
+#: denser layout: the page it would save is worth the second layout's time.
+NEARLY_EMPTY = 0.3
 #: Without libharfbuzz-subset0, WeasyPrint subsets fonts with fontTools, about 3× slower.
 SLOW_FONT_SUBSETTING = not fast_font_subsetting()
 SLOW_PATH_WARNING = (
@@ -186,21 +198,30 @@ class Renderer:
         colours = self.theme | (options.edition.colours() if options.edition else {})
         return colours | self.black_ink if cmyk(options) else colours
 
-    def html(self, fiche: Fiche, options: RenderOptions | None = None) -> str:
-        """The fiche as a standalone HTML document (the text stage, easy to diff)."""
+    def html(self, fiche: Fiche, options: RenderOptions | None = None, dense: bool = False) -> str:
+        """The fiche as a standalone HTML document (the text stage, easy to diff); `dense`:
+        the tighter variant of the layout (fiche.css, `html.dense`)."""
         options = options or RenderOptions()
         return self.template.render(
             fiche=fiche,
             theme=self.colours(options),
             page=options.page,
             edition=options.edition,
+            dense=dense,
             generator=f"fichemetier {__version__}",
         )
 
     def layout(self, fiche: Fiche, folder: Path, options: RenderOptions) -> Document:
         """Lay out the pages (the preflight reads them before anything is written);
-        `folder` is the fiche's own, the only one besides styles/ it may read from."""
-        return self._layout(self.html(fiche, options), [folder], options)
+        `folder` is the fiche's own, the only one besides styles/ it may read from.
+        A last page that would stay nearly empty is worth a second, denser layout: kept
+        if it saves that page (a one-page fiche is one sheet, not a sheet and a blank)."""
+        document = self._layout(self.html(fiche, options), [folder], options)
+        if nearly_empty(document.pages[-1]) and len(document.pages) > 1:
+            denser = self._layout(self.html(fiche, options, dense=True), [folder], options)
+            if len(denser.pages) < len(document.pages):
+                return denser
+        return document
 
     def catalogue_layout(
         self, entries: list[Entry], options: RenderOptions, titre: str, filtre: str = ""
@@ -293,6 +314,13 @@ def cmyk(options: RenderOptions) -> bool:
     """Print files are made for a CMYK press, except with --pdfa: the sRGB output intent of
     PDF/A forbids DeviceCMYK there (their marks and QR codes are DeviceGray, finishing.py)."""
     return options.print and not options.pdfa
+
+
+def nearly_empty(page) -> bool:
+    """Whether the page's content fills less than NEARLY_EMPTY of its height."""
+    top, bottom = content_area(page).y0, content_area(page).y1
+    lowest = max((margin_bottom(p.box) for p in placed_boxes(page) if painted(p.box)), default=top)
+    return lowest - top < NEARLY_EMPTY * (bottom - top)
 
 
 def qr_placements(document: Document) -> list[QRPlacement]:

@@ -105,6 +105,7 @@ def test_photo_has_an_alternative_text(tmp_path, monkeypatch):
 def test_fonts_map_back_to_unicode_and_text_comes_out_intact(seed, seed_pdf):
     assert all(flags == {"embedded": True, "tounicode": True} for flags in fonts(seed).values())
     text = "".join(page.extract_text() for page in PdfReader(seed_pdf).pages)
+    text = text.replace("\u2010\n", "")  # a word the layout hyphenated (see the README)
     for phrase in [
         "DÉVELOPPEUR BACK END",
         "l’Université de Lyon 1",

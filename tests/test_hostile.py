@@ -215,7 +215,8 @@ def test_messages_hold_no_raw_control_character(run):
 def test_fiche_html_prints_literally(run):
     _, _, out = run
     text = PdfReader(out / "html-et-script.pdf").pages[0].extract_text()
-    text = " ".join(text.split())  # a justified line extracts with wider gaps
+    # A justified line extracts with wider gaps, and a column's line may break after a "/".
+    text = "".join(text.split())
     assert "<B>PIRATE</B>" in text  # the title is set in capitals
     for literal in ["<script>alert(1)</script>", "<img src=file:///etc/passwd>", "@import url("]:
-        assert literal in text
+        assert "".join(literal.split()) in text

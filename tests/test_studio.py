@@ -161,7 +161,9 @@ def test_an_uploaded_photo_shows_and_an_svg_is_refused(studio, page):
 def test_an_overflowing_fiche_shows_every_page_and_where_the_budget_ends(studio, page, shots):
     page.goto(f"{studio.url}/fiche/{SEED}")
     wait_preview(page)
-    long_text = "\n\n".join(["Un paragraphe de plus pour remplir la page. " * 8] * 11)
+    # Enough to overflow two A4 pages of columns (under the 6,000 characters a text may
+    # have), the overflow starting in the public trainings.
+    long_text = "\n\n".join(["Un paragraphe de plus pour remplir la page. " * 11] * 12)
     page.fill("#champ-le_metier", long_text)
     mark = page.locator(".budget-end")
     mark.wait_for(state="visible")
