@@ -89,7 +89,7 @@ def entries(tmp_path_factory) -> dict[str, Entry]:
     for metier, count, formations in (
         ("Apiculteur", 2, 0),
         ("Boulanger", 24, 0),
-        ("Charpentier", 40, 10),
+        ("Charpentier", 44, 25),
     ):
         path = folder / f"{metier.lower()}.yaml"
         path.write_text(fiche_text(metier, count, formations), encoding="utf-8")
