@@ -63,13 +63,14 @@ def test_a_bad_colour_an_unquoted_one_and_an_unknown_variable_are_located(tmp_pa
           accent: rouge
           titres: #0d4c6b
           bandeau-texte: "#FFF"
-          fond: "#ffffff"
+          fond-dou: "#ffffff"
         """,
     )
     assert found[0].startswith("salon.yaml:3: couleurs.accent: « rouge » n'est pas une couleur")
     assert found[1].startswith("salon.yaml:4: couleurs.titres: couleur manquante : en YAML « # »")
     assert found[2].startswith(
-        "salon.yaml:6: couleurs.fond: champ inconnu « fond » : vouliez-vous dire « fond-doux » ?"
+        "salon.yaml:6: couleurs.fond-dou: champ inconnu « fond-dou » : "
+        "vouliez-vous dire « fond-doux » ?"
     )
     assert "champs possibles : texte, discret, bandeau, bandeau-texte" in found[2]
     assert len(found) == 3  # "#FFF" is a colour
@@ -271,7 +272,7 @@ def test_a_branded_catalogue_cover_and_metadata(project):
     assert pixels.getpixel((20, 20)) == (0x2D, 0x3A, 0x8C)  # the edition's band colour
     at_300_dpi = pypdfium2.PdfDocument("cat.pdf")[0].render(scale=300 / 72).to_pil()
     assert [code.text for code in zxingcpp.read_barcodes(at_300_dpi)] == ["https://www.onisep.fr/"]
-    assert "Sommaire" in reader.pages[1].extract_text()  # the cover holds on its page
+    assert "sommaire" in reader.pages[1].extract_text()  # the cover holds on its page
 
 
 def test_the_fiches_footer_names_the_event_and_without_edition_nothing_changes(project):
