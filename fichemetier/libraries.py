@@ -13,7 +13,6 @@ imports WeasyPrint; checked by tests/test_speedpaths.py.
 
 from __future__ import annotations
 
-import ctypes.util
 import importlib.machinery
 import sys
 from contextlib import contextmanager
@@ -48,6 +47,8 @@ class _Loader:
 
 @contextmanager
 def _sonames_only():
+    import ctypes.util  # here: the parent of a batch never loads WeasyPrint
+
     original = ctypes.util.find_library
     ctypes.util.find_library = lambda name: None
     try:
