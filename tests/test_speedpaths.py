@@ -96,8 +96,8 @@ def test_warm_process_makes_the_pdf_a_fresh_one_makes(renderer, tmp_path_factory
             YAML().dump(fiche, handle)
         sources.append(path)
     models = [validate(load_fiche(path)) for path in sources]
-    warm = [renderer.pdf(fiche, path.parent) for fiche, path in zip(models, sources)]
-    again = [renderer.pdf(fiche, path.parent) for fiche, path in zip(models, sources)]
+    warm = [renderer.pdf(fiche, path.parent) for fiche, path in zip(models, sources, strict=True)]
+    again = [renderer.pdf(fiche, path.parent) for fiche, path in zip(models, sources, strict=True)]
 
     cold = fresh("fast", tmp_path_factory.mktemp("fast"), sources)
     plain = fresh("plain", tmp_path_factory.mktemp("plain"), sources)
