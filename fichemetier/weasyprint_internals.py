@@ -415,7 +415,7 @@ def _layout_setup(original):
             if attributes != ffi.NULL:  # made by setup for this new layout, which holds it
                 pango.pango_attr_list_unref(attributes)
 
-    setup._fichemetier = True  # type: ignore[attr-defined]
+    setup._fichemetier = True
     return setup
 
 
