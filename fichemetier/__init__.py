@@ -25,3 +25,7 @@ One module per step, in the order a fiche goes through them:
 """
 
 __version__ = "0.1.0"
+
+from .libraries import install as _quick_libraries  # noqa: E402
+
+_quick_libraries()  # before any module imports WeasyPrint: see libraries.py
