@@ -1,7 +1,8 @@
 """The speed paths change no page: a fiche made by a warm process (stylesheets, fonts,
 QR codes and the HTML parser's regexes cached, after other fiches) is the very PDF a fresh
 process makes of it first; and the pages are the pixels WeasyPrint's own path gives
-(compressed by WeasyPrint, its font-features cache, tinyhtml5's regex cache as shipped).
+(compressed by WeasyPrint, its font-features cache, tinyhtml5's regex cache and its
+columns layout as shipped).
 Also: WeasyPrint finds its native libraries by soname (libraries.py) and gets the same
 files as the long way."""
 
@@ -25,7 +26,8 @@ from .conftest import ROOT, SEED_YAML
 from .test_fuzz import fiches
 
 #: Run in a fresh process: each fiche with a new Renderer and no QR code cached. With
-#: "plain", WeasyPrint's own path: it compresses the PDF, and our two fixes are undone.
+#: "plain", WeasyPrint's own path: it compresses the PDF, and our fixes are undone (the
+#: columns laid out by WeasyPrint's own `columns_layout`, measure first).
 FRESH = textwrap.dedent(
     """
     import sys
@@ -34,6 +36,7 @@ FRESH = textwrap.dedent(
     import pikepdf
     import tinyhtml5.inputstream
     from weasyprint import Document
+    from weasyprint.layout import block
     from weasyprint.text import line_break
 
     from fichemetier import finishing, qrcodes
@@ -44,6 +47,7 @@ FRESH = textwrap.dedent(
     mode, out, *sources = sys.argv[1:]
     if mode == "plain":
         line_break.Layout.setup = line_break.Layout.setup.__wrapped__
+        block.columns_layout = block.columns_layout.__wrapped__
         tinyhtml5.inputstream.characters_until_regex = {}
         write_pdf = Document.write_pdf
         Document.write_pdf = lambda self, *a, uncompressed_pdf=False, **k: write_pdf(
