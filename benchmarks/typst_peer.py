@@ -1,5 +1,6 @@
-"""The Typst peer of the benchmark: the same fiche content in a similar layout, compiled
-by the `typst` package, so our WeasyPrint figures have a reference point.
+"""The Typst peer of the benchmark: the same fiche content in a similar layout (the band,
+the quote, the body in two columns; no QR codes and no salary chart), compiled by the
+`typst` package, so our WeasyPrint figures have a reference point.
 
 Only the benchmark uses this; it converts a validated Fiche to Typst markup (inline
 markdown → Typst emphasis and links, everything else escaped).
@@ -103,6 +104,7 @@ def to_typst(fiche: Fiche) -> str:
             f'[#text(12pt, style: "italic", fill: rgb("#0d4c6b"))[«\u202f{inline(t.citation)}\u202f»]'
             f' #align(right)[#text(weight: 700, fill: rgb("#b8275f"))[— {escape(t.auteur)}]]]'
         )
+    body_start = len(parts)
     parts.append("== le métier")
     parts.extend(inline(p) for p in paragraphs(fiche.le_metier))
     if r := fiche.remuneration:
@@ -116,4 +118,6 @@ def to_typst(fiche: Fiche) -> str:
         parts.extend(groups("exemples de formations publiques", fiche.formations_publiques))
     if fiche.formations_privees:
         parts.extend(groups("exemples de formations privées", fiche.formations_privees))
-    return "\n\n".join(parts)
+    # The body in two columns, filled one after the other, as fiche.css lays it out.
+    body = "\n\n".join(parts[body_start:])
+    return "\n\n".join([*parts[:body_start], f"#columns(2, gutter: 7mm)[\n{body}\n]"])
