@@ -30,8 +30,8 @@ BOUND_MM = 2.3
 #: Top of the first row of labels, height of a row (amount and word, as styles/fiche.css
 #: sets them: 3 × 1.2 + 2.6 × 1.3 ≈ 7 mm, plus a gap) and of the chart with one row (mm).
 LABEL_TOP = 6.4
-ROW_MM = 8.0
-HEIGHT = 16.0
+ROW_MM = 8
+HEIGHT = 16
 
 
 @dataclass(frozen=True)
