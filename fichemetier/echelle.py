@@ -3,7 +3,9 @@ remuneration go, and where their labels fit.
 
 Kept out of the template so it can be tested for any pair of amounts: the template only
 draws what this computes (millimetres). The labels are measured with the bundled font's
-own widths, so that none is clipped by the chart's edges or runs into the other.
+own widths, so that none is clipped by the chart's edges or runs into the other. In a
+narrow column two labels often cannot share a row: then each gets a row of its own, and
+the upper one's marker line stops at its row so that the lower label never crosses it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ SEPARATION = 2.0
 AMOUNT_MM = 3.0
 WORD_MM = 2.6
 BOUND_MM = 2.3
+#: Top of the first row of labels, height of a row (amount and word, as styles/fiche.css
+#: sets them: 3 × 1.2 + 2.6 × 1.3 ≈ 7 mm, plus a gap) and of the chart with one row (mm).
+LABEL_TOP = 6.4
+ROW_MM = 8
+HEIGHT = 16
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,12 @@ class Marker:
     label: str  # "débutant", "expérimenté"
     left: bool  # label drawn left of the marker (its right edge at x - LABEL_GAP)
     width: float  # the label's width (mm): its amount or its word, the wider
+    row: int = 0  # 0: the labels' first row, 1: the second, under it
+
+    @property
+    def top(self) -> float:
+        """The top of the label (mm from the chart's top)."""
+        return round(LABEL_TOP + self.row * ROW_MM, 2)
 
     @property
     def box(self) -> tuple[float, float]:
@@ -56,6 +69,22 @@ class Echelle:
     start: float  # mm, beginner's salary
     end: float  # mm, experienced salary
     markers: tuple[Marker, Marker]
+
+    @property
+    def rows(self) -> int:
+        return 1 + max(m.row for m in self.markers)
+
+    @property
+    def height(self) -> float:
+        """The chart's height (mm): one row of labels more when they take two."""
+        return round(HEIGHT + (self.rows - 1) * ROW_MM, 2)
+
+    def line_end(self, marker: Marker) -> float:
+        """Where a marker's line stops (mm from the top): near the bottom of the chart, or
+        at the foot of its label when the other label is on a row under it."""
+        if marker.row < self.rows - 1:
+            return round(LABEL_TOP + ROW_MM - 0.8, 2)
+        return round(self.height - 0.8, 2)
 
     @property
     def span(self) -> float:
@@ -96,29 +125,52 @@ def scale_end(experimente: int) -> tuple[int, int]:
 def _placed(first: tuple, second: tuple, width: float) -> tuple[Marker, Marker]:
     """The two markers with their labels on the sides that fit: both right of their
     marker if they can, else the beginner's on the left, and so on; never across the
-    chart's edges, the other label, or the other marker's line."""
-    options = [
-        (_marker(*first, left=a), _marker(*second, left=b))
-        for a, b in ((False, False), (True, False), (True, True), (False, True))
-    ]
-    for pair in options:
+    chart's edges, the other label, or the other marker's line. When no such pair fits
+    on one row, the labels take two rows (the beginner's above if it can)."""
+    sides = ((False, False), (True, False), (True, True), (False, True))
+    for a, b in sides:
+        pair = (_marker(*first, left=a), _marker(*second, left=b))
         if _fits(pair, width):
             return pair
-    return options[1]  # a scale narrower than any fiche format has: best effort
+    for upper, lower in ((0, 1), (1, 0)):
+        for a, b in sides:
+            pair = (_marker(*first, left=a, row=upper), _marker(*second, left=b, row=lower))
+            if _fits_rows(pair, width):
+                return pair
+    raise ValueError(f"no room for the salary scale's labels in {width} mm")
 
 
 def _fits(pair: tuple[Marker, Marker], width: float) -> bool:
-    (l1, r1), (l2, r2) = (m.box for m in pair)
-    inside = min(l1, l2) >= 0 and max(r1, r2) <= width
-    apart = r1 + SEPARATION <= l2 or r2 + SEPARATION <= l1
+    """Both labels on one row: inside the chart, apart, none across the other's line."""
     first, second = pair
-    clear = not (l1 - 0.3 < second.x < r1 + 0.3) and not (l2 - 0.3 < first.x < r2 + 0.3)
-    return inside and apart and clear
+    (l1, r1), (l2, r2) = first.box, second.box
+    apart = r1 + SEPARATION <= l2 or r2 + SEPARATION <= l1
+    clear = not _crosses(first, second.x) and not _crosses(second, first.x)
+    return _inside(first, width) and _inside(second, width) and apart and clear
 
 
-def _marker(x: float, amount: int, label: str, *, left: bool) -> Marker:
+def _fits_rows(pair: tuple[Marker, Marker], width: float) -> bool:
+    """Labels on two rows: inside the chart, the upper one not across the line of the
+    lower one's marker (which runs past it); the upper marker's line stops above the
+    lower label."""
+    upper, lower = sorted(pair, key=lambda m: m.row)
+    return _inside(upper, width) and _inside(lower, width) and not _crosses(upper, lower.x)
+
+
+def _inside(marker: Marker, width: float) -> bool:
+    left, right = marker.box
+    return left >= 0 and right <= width
+
+
+def _crosses(marker: Marker, x: float) -> bool:
+    """Whether the label of `marker` comes within 0.3 mm of a line at `x`."""
+    left, right = marker.box
+    return left - 0.3 < x < right + 0.3
+
+
+def _marker(x: float, amount: int, label: str, *, left: bool, row: int = 0) -> Marker:
     size = max(text_width(euros(amount), AMOUNT_MM, bold=True), text_width(label, WORD_MM))
-    return Marker(x, amount, label, left, round(size, 2))
+    return Marker(x, amount, label, left, round(size, 2), row)
 
 
 def text_width(text: str, size: float, *, bold: bool = False) -> float:

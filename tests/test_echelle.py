@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fichemetier.echelle import BOUND_MM, SEPARATION, echelle, text_width
+from fichemetier.echelle import BOUND_MM, HEIGHT, ROW_MM, SEPARATION, echelle, text_width
 from fichemetier.options import FORMATS
 from fichemetier.typography import NBSP, euros
 
-WIDTHS = sorted({page.echelle_mm for page in FORMATS.values()})
+WIDTHS = sorted({page.echelle_mm for page in FORMATS.values()} | {106, 150})  # and wider
 #: Pairs at the edges of what the model allows (1 to 100 000 €, debutant <= experimente).
 EDGES = [
     (1, 1), (1, 2), (1, 100_000), (99_999, 100_000), (100_000, 100_000), (2000, 2100),
@@ -39,6 +39,22 @@ def test_close_amounts_put_the_first_label_left_of_its_marker(debutant, experime
     assert first.box[1] < first.x <= second.x < second.box[0]
 
 
+@pytest.mark.parametrize(
+    ("debutant", "experimente", "width", "upper"),
+    [(1800, 2800, 53.5, "débutant"), (1800, 2400, 74, "débutant"), (9, 10, 53.5, "débutant")],
+)
+def test_labels_that_cannot_share_a_row_take_two(debutant, experimente, width, upper):
+    """The electrician's 1 800 € and 2 800 € in A5: one label above the other, the upper
+    one's marker line stopping above the lower label, the chart one row taller."""
+    scale = echelle(debutant, experimente, width)
+    assert sorted(m.row for m in scale.markers) == [0, 1]
+    top, bottom = sorted(scale.markers, key=lambda m: m.row)
+    assert top.label == upper
+    assert scale.height == HEIGHT + ROW_MM and bottom.top == top.top + ROW_MM
+    assert scale.line_end(top) < bottom.top and scale.line_end(bottom) == scale.height - 0.8
+    assert echelle(debutant, experimente, 150).height == HEIGHT  # room enough for one row
+
+
 @pytest.mark.parametrize("experimente", [1, 999, 1000, 4000, 12_345, 100_000])
 def test_the_scale_ends_on_a_round_amount_with_room_after_the_experienced_salary(experimente):
     scale = echelle(1, experimente, 150)
@@ -49,15 +65,24 @@ def test_the_scale_ends_on_a_round_amount_with_room_after_the_experienced_salary
 
 
 def check_labels_fit(debutant: int, experimente: int, width: float) -> None:
-    """Every label inside the chart, the two apart, none across the other's marker."""
+    """Every label inside the chart; on one row, the two apart and none across the other's
+    marker line; on two rows, the upper one not across the lower one's line, which runs
+    past it, and the upper one's line stopped above the lower label."""
     scale = echelle(debutant, experimente, width)
     first, second = scale.markers
     for marker in scale.markers:
         left, right = marker.box
         assert left >= 0 and right <= width, (marker, width)
-    (l1, r1), (l2, r2) = first.box, second.box
-    assert r1 + SEPARATION <= l2 or r2 + SEPARATION <= l1, scale
-    assert not l1 <= second.x <= r1 and not l2 <= first.x <= r2, scale
+    if first.row == second.row:
+        (l1, r1), (l2, r2) = first.box, second.box
+        assert r1 + SEPARATION <= l2 or r2 + SEPARATION <= l1, scale
+        assert not l1 <= second.x <= r1 and not l2 <= first.x <= r2, scale
+        assert scale.height == HEIGHT
+    else:
+        upper, lower = sorted(scale.markers, key=lambda m: m.row)
+        assert not upper.box[0] <= lower.x <= upper.box[1], scale
+        assert scale.line_end(upper) < lower.top == upper.top + ROW_MM < scale.line_end(lower)
+        assert scale.height == HEIGHT + ROW_MM
     bounds = text_width(f"0{NBSP}€", BOUND_MM), text_width(euros(scale.ceiling), BOUND_MM)
     assert sum(bounds) + SEPARATION <= width
 
@@ -103,7 +128,8 @@ def test_label_widths_are_the_fonts():
 
 @pytest.mark.parametrize("format", ["a4", "a5"])
 @pytest.mark.parametrize(
-    ("debutant", "experimente"), [(2000, 5000), (1, 1), (1, 100_000), (99_999, 100_000), (9, 10)]
+    ("debutant", "experimente"),
+    [(2000, 5000), (1, 1), (1, 100_000), (99_999, 100_000), (9, 10), (1800, 2800)],
 )
 def test_the_rendered_chart_shows_its_bounds_and_labels_inside_it(
     renderer, write_fiche, tmp_path, format, debutant, experimente
