@@ -55,6 +55,8 @@ PRINT_SHEETS = ("impression.css",)
 #: And for the print shop without --pdfa: text in black ink (DeviceCMYK, see encre.css).
 BLACK_INK_SHEETS = ("encre.css",)
 CATALOGUE_SHEETS = ("catalogue.css",)
+#: For archives (--pdfa): images without interpolation (PDF/A-2 rule 6.2.8-3).
+PDFA_SHEETS = ("pdfa.css",)
 #: A booklet's notes pages and back page (livret.py), and the ruled lines of a notes page.
 DOS_SHEETS = ("dos.css",)
 NOTES_LINES = 20
@@ -177,6 +179,7 @@ class Renderer:
         names = STYLESHEETS + options.page.stylesheets
         names += PRINT_SHEETS if options.print else ()
         names += CATALOGUE_SHEETS if catalogue else ()
+        names += PDFA_SHEETS if options.pdfa else ()
         names += EDITION_SHEETS if options.edition is not None else ()
         sheets = [self._sheet(name) for name in names + extra]
         if options.edition is not None and (css := options.edition.css()):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from PIL import Image
 from ruamel.yaml import YAML
 
 from fichemetier.catalogue import Entry
@@ -98,6 +99,7 @@ def render_all(renderer, folder: Path) -> tuple[list[Path], list[Path]]:
         path.write_bytes(renderer.write(document, options))
         written.append(path)
     written += branded(renderer, folder, entries)
+    written += with_photo(renderer, folder)
     return written, [path for path in written if path.stem.endswith("pdfa")]
 
 
@@ -117,6 +119,25 @@ def branded(renderer, folder: Path, entries: list[Entry]) -> list[Path]:
     path = folder / "seed-edition-a5.pdf"
     path.write_bytes(renderer.pdf(fiche.fiche, fiche.source.parent, options))
     return [*written, path]
+
+
+def with_photo(renderer, folder: Path) -> list[Path]:
+    """The seed with a portrait, as an archive (PDF/A forbids interpolated images) and
+    for the print shop (the photo converted to CMYK)."""
+    Image.radial_gradient("L").convert("RGB").resize((400, 500)).save(folder / "ailin.jpg")
+    source = folder / "portrait.yaml"
+    text = SEED_YAML.read_text(encoding="utf-8")
+    source.write_text(
+        text.replace("  auteur: Ailin\n", "  auteur: Ailin\n  photo: ailin.jpg\n"), "utf-8"
+    )
+    fiche = validate(load_fiche(source))
+    assert fiche.temoignage and fiche.temoignage.photo is not None
+    written = []
+    for kind in ("print", "pdfa"):
+        path = folder / f"portrait-{kind}.pdf"
+        path.write_bytes(renderer.pdf(fiche, folder, KINDS[kind]))
+        written.append(path)
+    return written
 
 
 def validator() -> Path:
