@@ -24,7 +24,7 @@ from .errors import FicheProblem
 from .options import RenderOptions
 from .outputs import lock_output
 from .paths import shown
-from .pipeline import Checked, Job, Outcome, Request, check, located, make, renderer
+from .pipeline import Checked, Job, Outcome, Request, check, located, make
 from .report import Counts, Report, count, summary, tally
 from .stopping import stop_signals_deferred
 from .typography import niveau_label
@@ -282,26 +282,26 @@ def _catalogue(settings: CatalogueRun, report: Report) -> int:
     started = time.perf_counter()
     problems: list[FicheProblem] = []
     entries, lines = [], {}
+    bound: list[Entry] = []
+    pages = 0
+    filtre = ""
+    if settings.niveau:
+        filtre = f"avec une formation de niveau {niveau_label(settings.niveau)}"
     with workers(settings.jobs, len(settings.files)) as pool:
         for checked in checked_entries(pool, settings.files, problems):
             if checked.fiche is not None:
                 entries.append(Entry(checked.source, checked.fiche))
             lines[checked.source] = checked.lines
-    for problem in problems:
-        report.problem(problem)
-    filtre = ""
-    if settings.niveau:
-        filtre = f"avec une formation de niveau {niveau_label(settings.niveau)}"
-    chosen = select(entries, settings.niveau)
-    bound: list[Entry] = []
-    pages = 0
-    if chosen:
-        with report.progress(1):
-            bound, pages, found = _bind(settings, chosen, lines, filtre)
-            report.step()
-        for problem in found:
+        for problem in problems:
             report.problem(problem)
-        problems.extend(found)
+        chosen = select(entries, settings.niveau)
+        if chosen:
+            with report.progress(1):
+                bound, pages, found = _bind(settings, pool, chosen, lines, filtre)
+                report.step()
+            for problem in found:
+                report.problem(problem)
+            problems.extend(found)
     own = [p for p in problems if p.file == str(settings.target)]
     failed, warnings = tally([p for p in problems if p.file != str(settings.target)])
     if not bound and any(not p.warning for p in own):
@@ -319,26 +319,32 @@ def _catalogue(settings: CatalogueRun, report: Report) -> int:
 
 
 def _bind(
-    settings: CatalogueRun, chosen: list[Entry], lines: dict[Path, dict], filtre: str
+    settings: CatalogueRun,
+    pool: Workers,
+    chosen: list[Entry],
+    lines: dict[Path, dict],
+    filtre: str,
 ) -> tuple[list[Entry], int, list[FicheProblem]]:
-    """Lay out the catalogue without the fiches in error, and write it unless its cover or
-    contents fail. Returns the fiches bound, the pages and the problems."""
+    """Bind the catalogue without the fiches in error (laid out in the workers), and write
+    it unless its cover or contents fail. Returns the fiches bound, the pages and the
+    problems."""
     target = settings.target
     found: list[FicheProblem] = []
+    options = settings.options
     try:
-        bound = bind(renderer(), chosen, settings.options, settings.titre, filtre)
+        bound = bind(pool, chosen, options, settings.titre, filtre, write=settings.write)
         found = list(dict.fromkeys(_located(e, f, lines, target) for e, f in bound.findings))
-        if not bound.entries or bound.cover_broken or bound.document is None:
+        if not bound.entries or bound.cover_broken or not bound.pages:
             return [], 0, found  # the previous catalogue is kept
-        if settings.write:
-            write_atomic(target, renderer().write(bound.document, settings.options))
+        if bound.pdf is not None:
+            write_atomic(target, bound.pdf)
     except OSError as exc:
         message = f"impossible d'écrire le catalogue ({exc.strerror})"
         return [], 0, [*found, FicheProblem.of_file(target, message)]
     except Exception as exc:  # a layout bug must end with a message, not a traceback
         problem = FicheProblem.unexpected(target, "la mise en page du catalogue", exc)
         return [], 0, [*found, problem]
-    return bound.entries, len(bound.document.pages), found
+    return bound.entries, bound.pages, found
 
 
 def _located(entry: Entry | None, finding, lines: dict, catalogue: Path) -> FicheProblem:

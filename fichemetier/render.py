@@ -38,6 +38,8 @@ STYLESHEETS = ("theme.css", "fonts.css", "fiche.css")
 #: Added after the base sheets and the format's own (options.FORMATS): the print-shop bleed.
 PRINT_SHEETS = ("impression.css",)
 CATALOGUE_SHEETS = ("catalogue.css",)
+#: A fiche laid out alone for a bound catalogue: its margin boxes are the skeleton's.
+PIECE_SHEETS = ("catalogue-piece.css",)
 #: Tagged PDF/UA-1 by default, for screen readers. For archives, PDF/A-2u: part 2 is the
 #: one archives accept most widely and needs nothing PDF 2.0; level "u" (text mapped to
 #: Unicode) is what WeasyPrint guarantees, while level "a" would claim a complete logical
@@ -122,11 +124,14 @@ class Renderer:
         self.fonts = FontConfiguration()
         self._sheets: dict[str, CSS] = {}
 
-    def stylesheets(self, options: RenderOptions, catalogue: bool = False) -> list[CSS]:
+    def stylesheets(
+        self, options: RenderOptions, catalogue: bool = False, piece: bool = False
+    ) -> list[CSS]:
         """The parsed sheets for these options, each parsed once per process."""
         names = STYLESHEETS + options.page.stylesheets
         names += PRINT_SHEETS if options.print else ()
-        names += CATALOGUE_SHEETS if catalogue else ()
+        names += CATALOGUE_SHEETS if catalogue or piece else ()
+        names += PIECE_SHEETS if piece else ()
         return [self._sheet(name) for name in names]
 
     def _sheet(self, name: str) -> CSS:
@@ -153,10 +158,32 @@ class Renderer:
         return self._layout(self.html(fiche, options), [folder], options)
 
     def catalogue_layout(
-        self, entries: list[Entry], options: RenderOptions, titre: str, filtre: str = ""
+        self,
+        entries: list[Entry],
+        options: RenderOptions,
+        titre: str,
+        filtre: str = "",
+        pages: list[int] | None = None,
     ) -> Document:
-        """Every fiche of `entries` (already chosen and sorted) in one document."""
-        html = self.env.get_template("catalogue.html.j2").render(
+        """Every fiche of `entries` (already chosen and sorted) in one document; with
+        `pages` (each fiche's page count), the skeleton of a bound catalogue instead: the
+        cover, the contents and each fiche's running headers and footers on empty pages."""
+        html = self._catalogue_html(entries, options, titre, filtre, pages=pages)
+        folders = list(dict.fromkeys(entry.source.parent for entry in entries))
+        return self._layout(html, folders, options, catalogue=True)
+
+    def piece_layout(self, entry: Entry, options: RenderOptions) -> Document:
+        """One fiche as a catalogue lays it out (running from a right-hand page), without
+        the margin boxes: binding.py puts its pages in a catalogue's skeleton."""
+        html = self._catalogue_html([entry], options, "", piece=True)
+        return self._layout(html, [entry.source.parent], options, piece=True)
+
+    def _catalogue_html(
+        self, entries: list[Entry], options: RenderOptions, titre: str, filtre: str = "", **how
+    ) -> str:
+        return self.env.get_template("catalogue.html.j2").render(
+            pages=how.get("pages"),
+            piece=how.get("piece", False),
             entries=entries,
             titre=titre,
             rubrique=entries[0].fiche.rubrique if entries else "Dans mon job",
@@ -166,11 +193,14 @@ class Renderer:
             page=options.page,
             generator=f"fichemetier {__version__}",
         )
-        folders = list(dict.fromkeys(entry.source.parent for entry in entries))
-        return self._layout(html, folders, options, catalogue=True)
 
     def _layout(
-        self, html: str, folders: list[Path], options: RenderOptions, catalogue: bool = False
+        self,
+        html: str,
+        folders: list[Path],
+        options: RenderOptions,
+        catalogue: bool = False,
+        piece: bool = False,
     ) -> Document:
         document = HTML(
             string=html,
@@ -178,16 +208,18 @@ class Renderer:
             url_fetcher=LocalOnlyFetcher([*folders, STYLES]),
         )
         return document.render(
-            stylesheets=self.stylesheets(options, catalogue),
+            stylesheets=self.stylesheets(options, catalogue, piece),
             font_config=self.fonts,
             pdf_tags=True,
             pdf_variant=VARIANTS[options.pdfa],
         )
 
-    def write(self, document: Document, options: RenderOptions) -> bytes:
+    def write(self, document: Document, options: RenderOptions, marks: bool = True) -> bytes:
+        """The PDF's bytes, finished; `marks`: False for a catalogue's piece, whose crop
+        marks the skeleton draws."""
         pdf = document.write_pdf(pdf_tags=True, pdf_variant=VARIANTS[options.pdfa])
         how = Finishing(
-            crop_marks=options.print,
+            crop_marks=options.print and marks,
             pdfa=options.pdfa,
             notes=reading_notes(document),
             link_texts=internal_link_texts(document),

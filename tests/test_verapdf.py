@@ -19,6 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from ruamel.yaml import YAML
 
+from fichemetier.batch import Workers
+from fichemetier.binding import bind
 from fichemetier.catalogue import Entry
 from fichemetier.load import load_fiche
 from fichemetier.model import validate
@@ -89,9 +91,10 @@ def render_all(renderer, folder: Path) -> tuple[list[Path], list[Path]]:
     assert len(entries) >= 3, "too few random fiches fit their pages"
     for kind in ("a4", "print", "pdfa"):
         options = KINDS[kind]
-        document = renderer.catalogue_layout(entries, options, "Fiches métier")
+        bound = bind(Workers(1), entries, options, "Fiches métier", "")  # as generate.py does
+        assert bound.pdf is not None and len(bound.entries) == len(entries)
         path = folder / f"catalogue-{kind}.pdf"
-        path.write_bytes(renderer.write(document, options))
+        path.write_bytes(bound.pdf)
         written.append(path)
     return written, [path for path in written if path.stem.endswith("pdfa")]
 
