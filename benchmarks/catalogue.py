@@ -1,11 +1,13 @@
 """Catalogue benchmark: time and memory of `generate.py --catalogue` at school and national scale.
 
-    ./setup.sh && .venv/bin/python benchmarks/catalogue.py [-n 100 900] [--jobs 2]
+    ./setup.sh && .venv/bin/python benchmarks/catalogue.py [-n 100 900] [--jobs 2] [--before REV]
 
 Builds synthetic fiches from the seed (benchmarks/batch.py's), then binds the first N of them
 into one catalogue in a fresh `generate.py` process, and prints for each N: the wall time,
 the pages, and the peak RSS of the whole run (the parent and its workers summed, sampled
 every 20 ms from /proc: the figure that must stay under 1 GB), and of its largest process.
+With `--before REV` (a git revision, such as `main`), that revision's code makes the same
+catalogues in the same run, alternating with this one, so the ratio holds on a busy machine.
 Not a test: it prints figures; read them, compare them with the README's.
 """
 
@@ -54,9 +56,9 @@ def _tree(root: int) -> list[int]:
     return found
 
 
-def measured(*args: str) -> tuple[float, int, int]:
+def measured(root: Path, *args: str) -> tuple[float, int, int]:
     """Seconds, peak summed RSS (KB) of the run's processes, peak RSS of the largest one."""
-    command = [sys.executable, str(ROOT / "generate.py"), "-q", *args]
+    command = [sys.executable, str(root / "generate.py"), "-q", *args]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak_sum = peak_one = 0
@@ -68,6 +70,17 @@ def measured(*args: str) -> tuple[float, int, int]:
     if process.returncode != 0:
         raise SystemExit(f"generate.py a échoué ({process.returncode}): {process.stderr.read()}")
     return seconds, peak_sum, peak_one
+
+
+def checkout(revision: str, folder: Path) -> Path:
+    """The project as it was at `revision`, extracted into `folder` (its generate.py imports
+    its own fichemetier: the script's folder comes first on sys.path)."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision], check=True, capture_output=True
+    ).stdout
+    folder.mkdir()
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
 
 
 def pages(pdf: Path) -> int:
@@ -82,6 +95,7 @@ def main() -> None:
     parser.add_argument("-n", type=int, nargs="+", default=[100], help="fiches (100)")
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--format", default="a4")
+    parser.add_argument("--before", help="a git revision to measure side by side")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="fiches-catalogue-"))
@@ -90,21 +104,26 @@ def main() -> None:
         fiches = work / "fiches"
         fiches.mkdir()
         paths = synthetic_fiches(fiches, max(args.n))
+        roots = {"this": ROOT}
+        if args.before:
+            roots = {args.before: checkout(args.before, work / "before"), **roots}
         for count in args.n:
-            target = work / f"catalogue-{count}.pdf"
-            options = ["--jobs", str(args.jobs), "--format", args.format]
-            seconds, peak_sum, peak_one = measured(
-                "--catalogue", str(target), *options, *map(str, paths[:count])
-            )
-            rows.append((count, seconds, pages(target), peak_sum, peak_one))
+            for name, root in roots.items():
+                target = work / f"catalogue-{count}.pdf"
+                options = ["--jobs", str(args.jobs), "--format", args.format]
+                seconds, peak_sum, peak_one = measured(
+                    root, "--catalogue", str(target), *options, *map(str, paths[:count])
+                )
+                rows.append((name, count, seconds, pages(target), peak_sum, peak_one))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"\nMachine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, --jobs {args.jobs}")
-    print(f"{'fiches':>7} {'seconds':>8} {'pages':>6} {'peak RSS, all':>14} {'largest':>8}")
-    for count, seconds, page_count, peak_sum, peak_one in rows:
+    print(f"{'code':>10} {'fiches':>7} {'seconds':>8} {'pages':>6} {'peak RSS, all':>14}", end="")
+    print(f" {'largest':>8}")
+    for name, count, seconds, page_count, peak_sum, peak_one in rows:
         print(
-            f"{count:7} {seconds:8.1f} {page_count:6} {peak_sum / 1024:11.0f} MB "
+            f"{name:>10} {count:7} {seconds:8.1f} {page_count:6} {peak_sum / 1024:11.0f} MB "
             f"{peak_one / 1024:5.0f} MB"
         )
 
