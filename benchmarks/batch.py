@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
+from fichemetier.cache import RACY_SECONDS  # noqa: E402
 from fichemetier.load import load_fiche  # noqa: E402
 from fichemetier.model import validate  # noqa: E402
 
@@ -81,6 +82,39 @@ def generate(*args: str) -> float:
         stderr=subprocess.DEVNULL,
     )
     return time.perf_counter() - started
+
+
+def primed(folder: Path, count: int, pdf: bytes) -> tuple[Path, Path]:
+    """`count` fiches (the seed, retitled) whose PDFs are up to date, without rendering
+    them: each gets a copy of `pdf` and its entry in the build record, as a batch would
+    have written them. For the no-op rerun at a scale too large to render here."""
+    from fichemetier.cache import BuildCache, inputs_key, setup_key
+    from fichemetier.load import file_digest
+    from fichemetier.options import RenderOptions
+
+    fiches, out = folder / "fiches", folder / "output"
+    fiches.mkdir()
+    out.mkdir()
+    seed = SEED.read_text(encoding="utf-8")
+    cache = BuildCache(out, setup_key(RenderOptions().key()))
+    for index in range(count):
+        source = fiches / f"fiche-{index:05}.yaml"
+        source.write_text(seed.replace("Développeur back end", f"Métier {index}"), "utf-8")
+        target = out / f"{source.stem}.pdf"
+        target.write_bytes(pdf)
+        key = inputs_key(file_digest(source.read_bytes()), [])
+        cache.record(source, target, [], key)
+    cache.save()
+    return fiches, out
+
+
+def noop(count: int, pdf: bytes) -> float:
+    """Seconds of a no-op `generate.py` over `count` up-to-date fiches (a fresh process)."""
+    with tempfile.TemporaryDirectory(prefix="fiches-noop-") as folder:
+        fiches, out = primed(Path(folder), count, pdf)
+        time.sleep(RACY_SECONDS)  # files this fresh are hashed on each run, by design
+        generate(str(fiches), "--out", str(out))  # the record as the tool writes it
+        return min(generate(str(fiches), "--out", str(out)) for _ in range(3))
 
 
 def rss_kb() -> int:

@@ -12,14 +12,12 @@ import os
 import signal
 import sys
 from pathlib import Path
-
-from pydantic import TypeAdapter, ValidationError
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .arguments import FrenchArgumentParser
 from .build import DEFAULT_TITLE, BatchRun, CatalogueRun, CheckRun, Run, run
 from .errors import UsageError, visible
-from .model import Niveaux, Texts
 from .options import FORMATS, RenderOptions
 from .outputs import default_out
 from .paths import shown
@@ -33,6 +31,9 @@ from .stopping import (
     last_words,
     silence,
 )
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -140,10 +141,14 @@ def _positive(text: str) -> int:
 
 def _niveau(text: str) -> str:
     """`bac+2`, `Bac + 2`, `cap`… as the model spells it, or a usage error."""
+    from .model import Niveaux  # here: a no-op rerun imports no pydantic
+
     return _as_in_a_fiche(Niveaux, text)
 
 
 def _as_in_a_fiche(adapter: TypeAdapter, text: str) -> str:
+    from pydantic import ValidationError
+
     try:
         return adapter.validate_python(text)
     except ValidationError as exc:
@@ -242,6 +247,8 @@ def check_catalogue(target: Path, title: str) -> None:
         raise UsageError(f"{target} : le catalogue doit être un fichier .pdf")
     if not title.strip():
         raise UsageError("--titre : le titre est vide")
+    from .model import Texts
+
     try:
         _as_in_a_fiche(Texts, title)
     except argparse.ArgumentTypeError as exc:
