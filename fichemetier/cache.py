@@ -20,11 +20,12 @@ import hashlib
 import json
 import os
 import platform
+import re
 import stat
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,7 @@ LIBRARIES = (
 def setup_key(options: dict[str, Any]) -> str:
     """One hash of everything shared by all fiches: code, templates, styles, fonts, options."""
     digest = hashlib.sha256()
-    versions = (__version__, platform.python_version(), [_version(n) for n in LIBRARIES])
+    versions = (__version__, platform.python_version(), _versions(LIBRARIES))
     digest.update(json.dumps([versions, options], sort_keys=True, default=str).encode())
     for folder in INPUT_FOLDERS:
         for path in sorted(folder.rglob("*")):
@@ -72,7 +73,29 @@ def setup_key(options: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
+def _versions(names: tuple[str, ...]) -> list[str]:
+    """`name version` of each library, read from the names of the `*.dist-info` folders
+    on sys.path (one listing; importlib.metadata scans the path again for each name)."""
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            entries = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.endswith(".dist-info"):
+                name, _, number = entry[: -len(".dist-info")].partition("-")
+                found.setdefault(_normal(name), number)
+    return [f"{n} {found[_normal(n)]}" if _normal(n) in found else _version(n) for n in names]
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def _version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return f"{name} {version(name)}"
     except PackageNotFoundError:
