@@ -36,7 +36,9 @@ def assemble(skeleton: bytes, pieces: list[tuple[Path, int, int]]) -> bytes:
                 _graft(pdf, piece, start, tree, outline.root)
         tree.save()
         out = io.BytesIO()
-        pdf.save(out, deterministic_id=True)
+        # Object streams: the fiches' thousands of structure elements take a quarter less.
+        generate = pikepdf.ObjectStreamMode.generate
+        pdf.save(out, deterministic_id=True, object_stream_mode=generate)
     return out.getvalue()
 
 
