@@ -23,17 +23,21 @@ import pikepdf
 OVERLAY = pikepdf.Name("/Squelette")
 
 
-def assemble(skeleton: bytes, pieces: list[tuple[Path, int, int]]) -> bytes:
+def assemble(skeleton: bytes, pieces: list[tuple[Path, int, int, int]], marks: bool) -> bytes:
     """The catalogue: `skeleton` with each piece (its PDF, the skeleton page where it
-    starts, its page count) put in place. Returns the PDF's bytes."""
+    starts, its page count, the pages the skeleton gave it) put in place; a page given
+    and not used is left blank, as a blank page of the catalogue is (with its crop marks
+    when `marks`). Returns the PDF's bytes."""
     with ExitStack() as stack:
         pdf = stack.enter_context(pikepdf.open(io.BytesIO(skeleton)))
-        empty = {start + i for _, start, count in pieces for i in range(count)}
+        empty = {start + i for _, start, _, slot in pieces for i in range(slot)}
         tree = _SkeletonTree(pdf, empty)
         with pdf.open_outline() as outline:
-            for path, start, _ in pieces:
+            for path, start, count, slot in pieces:
                 piece = stack.enter_context(pikepdf.open(path))
                 _graft(pdf, piece, start, tree, outline.root)
+                for index in range(start + count, start + slot):
+                    _blank(pdf, pdf.pages[index].obj, marks)
         tree.save()
         out = io.BytesIO()
         # Object streams: the fiches' thousands of structure elements take a quarter less.
@@ -142,6 +146,17 @@ def _page(pdf: pikepdf.Pdf, source, target, tree: _SkeletonTree, parents: dict) 
     target.Annots = pikepdf.Array(list(annotations))
     if "/Tabs" in source:
         target.Tabs = source.Tabs
+
+
+def _blank(pdf: pikepdf.Pdf, page, marks: bool) -> None:
+    """A page the skeleton gave a fiche that has fewer: blank, but for crop marks."""
+    from .finishing import _marks
+
+    drawing = _marks(pikepdf.Page(page)) if marks else b""
+    page.Contents = pikepdf.Stream(pdf, drawing)
+    for key in ("/Annots", "/StructParents"):
+        if key in page:
+            del page[key]
 
 
 def _copy(pdf: pikepdf.Pdf, obj):
