@@ -14,7 +14,7 @@ One module per step, in the order a fiche goes through them:
 - finish and write: `finishing` (QR codes, crop marks, with `structure`: the tags
   repaired for PDF/UA), `write` (atomic files);
 - run: `pipeline` (one fiche: check, produce, make), `batch` (worker processes),
-  `binding` and `catalogue` (the catalogue), `cache` (incremental builds), `build` (a
+  `binding`, `assembly` and `catalogue` (the catalogue), `cache` (incremental builds), `build` (a
   whole run and its ending), `sources` and `outputs` (which files are fiches, where PDFs
   go), `report` (progress), `stopping` (signals), `pause` (a hook for the signal tests);
 - faces: `cli` (the `generate.py` command) with `arguments` (French argparse), `studio`
