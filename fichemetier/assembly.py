@@ -6,8 +6,9 @@ alone, in a worker, without margin boxes. Here each empty page of the skeleton r
 the fiche's page: the fiche's drawing, then the skeleton's own (margin boxes, crop marks)
 over it as an artifact; its links; its part of the structure tree and of the bookmarks.
 The skeleton's page objects stay, so the contents' links and named destinations keep
-pointing at the right pages. Each fiche's PDF is read from its file and kept open until
-the catalogue is saved (qpdf copies stream data lazily), so memory holds no fiche whole.
+pointing at the right pages. Each fiche's PDF is kept open until the catalogue is saved
+(qpdf copies stream data lazily), read into memory rather than kept as an open file: a
+national catalogue binds more fiches than a process may open files.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def assemble(skeleton: bytes, pieces: list[tuple[Path, int, int, int]], marks: b
         tree = _SkeletonTree(pdf, empty)
         with pdf.open_outline() as outline:
             for path, start, count, slot in pieces:
-                piece = stack.enter_context(pikepdf.open(path))
+                piece = stack.enter_context(pikepdf.open(io.BytesIO(path.read_bytes())))
                 _graft(pdf, piece, start, tree, outline.root)
                 for index in range(start + count, start + slot):
                     _blank(pdf, pdf.pages[index].obj, marks)
