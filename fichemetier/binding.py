@@ -177,8 +177,8 @@ def bind(
                 bound.findings += [(job.entry, f) for f in result.findings]
                 if not result.failed:
                     laid_out.append((job, result.pages))
-        if _holds(guessed, laid_out, len(chosen)):
-            assert guessed is not None
+        found: Skeleton | None
+        if guessed is not None and _holds(guessed, laid_out, len(chosen)):
             found = guessed
             bound.findings += [(chosen[f.fiche or 0], f) for f in found.findings]
             kept = laid_out
