@@ -16,7 +16,7 @@ One module per step, in the order a fiche goes through them:
   repaired for PDF/UA, and `pdfx`: a print file's PDF/X-4 identity), `livret` (A5 pages
   imposed on A4 sheets, for an office printer), `write` (atomic files);
 - run: `pipeline` (one fiche: check, produce, make), `batch` (worker processes),
-  `binding` and `catalogue` (the catalogue), `cache` (incremental builds), `build` (a
+  `binding`, `assembly` and `catalogue` (the catalogue), `cache` (incremental builds), `build` (a
   whole run and its ending), `sources` and `outputs` (which files are fiches, where PDFs
   go), `report` (progress), `stopping` (signals), `pause` (a hook for the signal tests);
 - faces: `cli` (the `generate.py` command) with `arguments` (French argparse), `studio`

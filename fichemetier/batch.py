@@ -10,20 +10,20 @@ progress for TASK_TIMEOUT is given up.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import FicheProblem
 from .pause import pause
+
+if TYPE_CHECKING:  # multiprocessing is imported when a pool starts: a no-op run needs none
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 #: A worker is replaced after this many tasks (a check or a render), bounding the native
 #: memory WeasyPrint's libraries keep (measured: +51 MB over 1 000 renders in one process).
@@ -69,7 +69,7 @@ class Workers:
             futures = {executor.submit(func, item): item for item in segment}
             pending = set(futures)
             while pending:
-                done, pending = wait(pending, TASK_TIMEOUT, return_when=FIRST_COMPLETED)
+                done, pending = _wait(pending)
                 if not done:  # stuck: give up what is left
                     self.stop()
                     yield from ((futures[f], TimeoutError(TASK_TIMEOUT)) for f in pending)
@@ -100,7 +100,16 @@ class Workers:
         executor.shutdown(wait=True, cancel_futures=True)
 
 
+def _wait(pending: set) -> tuple[set, set]:
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    return wait(pending, TASK_TIMEOUT, return_when=FIRST_COMPLETED)
+
+
 def _new_pool(count: int) -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # forkserver: workers are forked from a clean process that has imported WeasyPrint but
     # holds no thread or Pango state (the parent may be running a progress bar thread).
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
@@ -132,6 +141,8 @@ def _start_forkserver() -> None:
 
 
 def _result(future: Future, timeout: float | None = None) -> Any:
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         return future.result(timeout)
     except BrokenProcessPool as exc:

@@ -15,22 +15,25 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .batch import Workers, lost, workers
 from .binding import bind
 from .cache import BuildCache, inputs_key, setup_key
 from .catalogue import Entry, select
-from .edition import Edition
 from .errors import FicheProblem
-from .livret import Dos, sheets
+from .livret import sheets
 from .options import RenderOptions
 from .outputs import lock_output
 from .paths import shown
-from .pipeline import Checked, Job, Outcome, Request, check, located, make, renderer
+from .pipeline import Checked, Job, Outcome, Request, check, located, make
 from .report import Counts, Report, count, summary, tally
 from .stopping import stop_signals_deferred
 from .typography import niveau_label
 from .write import remove_leftovers, write_atomic
+
+if TYPE_CHECKING:
+    from .edition import Edition
 
 EXIT_OK, EXIT_FAILED = 0, 1
 DEFAULT_TITLE = "Fiches métier"  # a catalogue's cover, unless --titre says otherwise
@@ -284,26 +287,26 @@ def _catalogue(settings: CatalogueRun, report: Report) -> int:
     started = time.perf_counter()
     problems: list[FicheProblem] = []
     entries, lines = [], {}
+    bound: list[Entry] = []
+    pages = 0
+    filtre = ""
+    if settings.niveau:
+        filtre = f"avec une formation de niveau {niveau_label(settings.niveau)}"
     with workers(settings.jobs, len(settings.files)) as pool:
         for checked in checked_entries(pool, settings.files, problems):
             if checked.fiche is not None:
                 entries.append(Entry(checked.source, checked.fiche))
             lines[checked.source] = checked.lines
-    for problem in problems:
-        report.problem(problem)
-    filtre = ""
-    if settings.niveau:
-        filtre = f"avec une formation de niveau {niveau_label(settings.niveau)}"
-    chosen = select(entries, settings.niveau)
-    bound: list[Entry] = []
-    pages = 0
-    if chosen:
-        with report.progress(1):
-            bound, pages, found = _bind(settings, chosen, lines, filtre)
-            report.step()
-        for problem in found:
+        for problem in problems:
             report.problem(problem)
-        problems.extend(found)
+        chosen = select(entries, settings.niveau)
+        if chosen:
+            with report.progress(1):
+                bound, pages, found = _bind(settings, pool, chosen, lines, filtre)
+                report.step()
+            for problem in found:
+                report.problem(problem)
+            problems.extend(found)
     edition = settings.options.edition
     ours = {str(settings.target), str(edition.source) if edition else ""}  # not a fiche's
     own = [p for p in problems if p.file in ours]
@@ -325,29 +328,34 @@ def _catalogue(settings: CatalogueRun, report: Report) -> int:
 
 
 def _bind(
-    settings: CatalogueRun, chosen: list[Entry], lines: dict[Path, dict], filtre: str
+    settings: CatalogueRun,
+    pool: Workers,
+    chosen: list[Entry],
+    lines: dict[Path, dict],
+    filtre: str,
 ) -> tuple[list[Entry], int, list[FicheProblem]]:
-    """Lay out the catalogue without the fiches in error, and write it unless its cover or
-    contents fail. Returns the fiches bound, the pages and the problems."""
+    """Bind the catalogue without the fiches in error (laid out in the workers), and write
+    it unless its cover or contents fail. Returns the fiches bound, the pages and the
+    problems."""
     target = settings.target
     found: list[FicheProblem] = []
+    options = settings.options
     try:
-        bound = bind(renderer(), chosen, settings.options, settings.titre, filtre)
-        edition = settings.options.edition
+        bound = bind(pool, chosen, options, settings.titre, filtre, write=settings.write)
+        edition = options.edition
         found = [_located(e, f, lines, target, settings.titre, edition) for e, f in bound.findings]
         found = list(dict.fromkeys(found))
-        if not bound.entries or bound.cover_broken or bound.document is None:
+        if not bound.entries or bound.cover_broken or not bound.pages:
             return [], 0, found  # the previous catalogue is kept
-        if settings.write:
-            dos = Dos(settings.titre, bound.entries[0].fiche.rubrique)
-            write_atomic(target, renderer().write(bound.document, settings.options, dos))
+        if bound.pdf is not None:
+            write_atomic(target, bound.pdf)
     except OSError as exc:
         message = f"impossible d'écrire le catalogue ({exc.strerror})"
         return [], 0, [*found, FicheProblem.of_file(target, message)]
     except Exception as exc:  # a layout bug must end with a message, not a traceback
         problem = FicheProblem.unexpected(target, "la mise en page du catalogue", exc)
         return [], 0, [*found, problem]
-    return bound.entries, len(bound.document.pages), found
+    return bound.entries, bound.pages, found
 
 
 def _located(
@@ -362,7 +370,7 @@ def _located(
     the edition's text, located in its file)."""
     if edition is not None and (finding.loc[:1] == ("edition",) or titre == edition.titre):
         loc = finding.loc[1:] if finding.loc[:1] == ("edition",) else finding.loc
-        if entry is None and loc and loc[0] in Edition.model_fields:
+        if entry is None and loc and loc[0] in type(edition).model_fields:
             return edition.located(loc, finding.message, finding.warning)
     if entry is None:  # the cover shows --titre; the contents, the job titles
         where = "--titre" if finding.loc == ("titre",) else "sommaire"

@@ -5,6 +5,13 @@ the templates, styles and fonts, the package's code, the options. The record is 
 small JSON file in the output folder; missing, corrupt or from another setup, it is
 simply empty and everything is rendered again. It is never trusted over the disk: a
 PDF that was deleted or touched since is rendered again.
+
+A no-op rerun must be quick at 10 000 fiches, so a fiche whose file and images have the
+same size, times and inode as when they were last hashed is not read again (as make and
+git do); any difference in those, and the contents are hashed as before. A stamp is
+taken before the file is read, and not kept for a file changed in the last
+RACY_SECONDS (a coarse clock could hide a second edit), so it never vouches for
+contents it did not see. The record is written only when it changed.
 """
 
 from __future__ import annotations
@@ -13,22 +20,25 @@ import hashlib
 import json
 import os
 import platform
+import re
 import stat
+import sys
+import time
 from collections.abc import Sequence
 from dataclasses import asdict
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .errors import FicheProblem
-from .load import file_digest
 from .paths import SHARED_INPUTS
 from .write import write_atomic
 
 CACHE_NAME = ".fiches-cache.json"
 #: A photo is a few MB; more is no photo of a fiche (a device named in a damaged record).
 MAX_DEPENDENCY = 100_000_000
+#: A file changed this recently gets no stamp: its contents are hashed on the next run.
+RACY_SECONDS = 2.0
 INPUT_FOLDERS = SHARED_INPUTS
 #: Libraries whose upgrade may change a PDF (layout, fonts, hyphenation, links, text).
 LIBRARIES = (
@@ -53,7 +63,7 @@ LIBRARIES = (
 def setup_key(options: dict[str, Any]) -> str:
     """One hash of everything shared by all fiches: code, templates, styles, fonts, options."""
     digest = hashlib.sha256()
-    versions = (__version__, platform.python_version(), [_version(n) for n in LIBRARIES])
+    versions = (__version__, platform.python_version(), _versions(LIBRARIES))
     digest.update(json.dumps([versions, options], sort_keys=True, default=str).encode())
     for folder in INPUT_FOLDERS:
         for path in sorted(folder.rglob("*")):
@@ -63,7 +73,29 @@ def setup_key(options: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
+def _versions(names: tuple[str, ...]) -> list[str]:
+    """`name version` of each library, read from the names of the `*.dist-info` folders
+    on sys.path (one listing; importlib.metadata scans the path again for each name)."""
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            entries = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.endswith(".dist-info"):
+                name, _, number = entry[: -len(".dist-info")].partition("-")
+                found.setdefault(_normal(name), number)
+    return [f"{n} {found[_normal(n)]}" if _normal(n) in found else _version(n) for n in names]
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def _version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return f"{name} {version(name)}"
     except PackageNotFoundError:
@@ -87,10 +119,16 @@ class BuildCache:
         self.path = out / CACHE_NAME
         self.setup = setup
         self.entries: dict[str, dict[str, Any]] = {}
+        self.changed = True  # until read back: a missing or stale record is written
+        #: Stamps taken this run before any reading (see `record`), by file path.
+        self.stamps: dict[str, list[int] | None] = {}
+        self.listed: set[str] = set()  # the sources asked about: they exist
+        self._folders: dict[str, str] = {}
         try:
             saved = json.loads(self.path.read_text(encoding="utf-8"))
             if saved.get("setup") == setup and isinstance(saved.get("fiches"), dict):
                 self.entries = saved["fiches"]
+                self.changed = False
         except (OSError, ValueError, AttributeError):
             pass  # no cache, or an unreadable one: render everything
         if not all(isinstance(entry, dict) for entry in self.entries.values()):
@@ -98,15 +136,51 @@ class BuildCache:
 
     def is_fresh(self, source: Path, target: Path) -> bool:
         entry = self.entries.get(target.name)
-        if not entry or entry.get("source") != str(source.resolve()):
+        resolved = self._resolved(source)
+        self.listed.add(resolved)
+        stamp = self._take_stamp(source)
+        if not entry or entry.get("source") != resolved:
             return False
         try:
             if entry.get("pdf") != _stamp(target):
                 return False
+            dependencies = [Path(d) for d in entry["deps"]]
+            stamps = [stamp, *(self._take_stamp(d) for d in dependencies)]
+            if None not in stamps and entry.get("stamps") == stamps:
+                return True  # not changed since it was last hashed: not read again
+            from .load import file_digest  # here: ruamel.yaml is not needed to skip
+
             own = file_digest(source.read_bytes())
-            return entry.get("key") == inputs_key(own, [Path(d) for d in entry["deps"]])
+            fresh = entry.get("key") == inputs_key(own, dependencies)
         except (OSError, KeyError, TypeError, ValueError):
             return False
+        if fresh and None not in stamps:  # the contents hashed are those stamped
+            entry["stamps"] = stamps
+            self.changed = True
+        return fresh
+
+    def _resolved(self, source: Path) -> str:
+        """`source.resolve()`, its folder resolved once (10 000 fiches share one)."""
+        if source.is_symlink():
+            return str(source.resolve())
+        folder = str(source.parent)
+        if folder not in self._folders:
+            self._folders[folder] = str(source.parent.resolve())
+        return os.path.join(self._folders[folder], source.name)
+
+    def _take_stamp(self, path: Path) -> list[int] | None:
+        """The file's stamp, kept for `record`; None if it cannot vouch for the file."""
+        try:
+            info = path.stat()
+        except OSError:
+            stamp = None
+        else:
+            racy = time.time() - info.st_mtime < RACY_SECONDS
+            stamp = (
+                None if racy else [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+            )
+        self.stamps[str(path)] = stamp
+        return stamp
 
     def record(
         self,
@@ -120,12 +194,18 @@ class BuildCache:
         a fiche edited during the render is seen as changed next time. Its preflight
         warnings are kept to be shown again while the PDF stays up to date."""
         self.entries[target.name] = {
-            "source": str(source.resolve()),
+            "source": self._resolved(source),
             "deps": [str(d) for d in dependencies],
             "key": key,
             "pdf": _stamp(target),
             "warnings": [asdict(w) for w in warnings],
         }
+        # Stamps taken in this run's triage, before the file was read for `key`: a fiche
+        # edited since has another stamp, and is hashed next time.
+        stamps = [self.stamps.get(str(path)) for path in (source, *dependencies)]
+        if None not in stamps:
+            self.entries[target.name]["stamps"] = stamps
+        self.changed = True
 
     def warnings(self, target: Path) -> list[FicheProblem]:
         try:
@@ -134,7 +214,8 @@ class BuildCache:
             return []
 
     def forget(self, target: Path) -> None:
-        self.entries.pop(target.name, None)
+        if self.entries.pop(target.name, None) is not None:
+            self.changed = True
 
     def orphans(self, out: Path, folders: list[Path]) -> list[Path]:
         """The PDFs this tool wrote for fiches that no longer exist, among those that were
@@ -145,6 +226,8 @@ class BuildCache:
         found = []
         for name, entry in list(self.entries.items()):
             source = Path(str(entry.get("source", "")))
+            if str(source) in self.listed:  # found in its folder by this very run
+                continue
             if str(source.parent) not in covered or source.exists():
                 continue
             target = out / name
@@ -156,12 +239,18 @@ class BuildCache:
                 found.append(target)
             else:
                 self.entries.pop(name)
+                self.changed = True
         return found
 
     def save(self) -> None:
+        """Write the record, if anything in it changed (one JSON line: Python's C encoder
+        writes 10 000 entries in milliseconds, its indenting one in a second)."""
+        if not self.changed:
+            return
         data = {"setup": self.setup, "fiches": self.entries}
         # ASCII: a file name that is not UTF-8 holds lone surrogates, kept as \\udce9
-        write_atomic(self.path, json.dumps(data, indent=0).encode())
+        write_atomic(self.path, json.dumps(data, separators=(",", ":")).encode())
+        self.changed = False
 
 
 def _stamp(pdf: Path) -> list[int]:

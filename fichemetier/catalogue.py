@@ -12,8 +12,10 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .model import NIVEAUX, Fiche
+if TYPE_CHECKING:
+    from .model import Fiche
 
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 
@@ -38,6 +40,8 @@ def collation_key(text: str) -> tuple[str, str, str]:
 def niveaux_of(fiche: Fiche) -> list[str]:
     """The levels of the fiche's trainings, public and private, from CAP up, once each:
     shown beside its title in the contents, so a school finds the jobs for its pupils."""
+    from .model import NIVEAUX
+
     groupes = list(fiche.formations_publiques or []) + list(fiche.formations_privees or [])
     found = {groupe.niveau for groupe in groupes if groupe.niveau}
     return [niveau for niveau in NIVEAUX if niveau in found]

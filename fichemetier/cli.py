@@ -12,15 +12,12 @@ import os
 import signal
 import sys
 from pathlib import Path
-
-from pydantic import TypeAdapter, ValidationError
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .arguments import FrenchArgumentParser
 from .build import DEFAULT_TITLE, BatchRun, CatalogueRun, CheckRun, Run, run
-from .edition import load_edition
 from .errors import FicheError, UsageError, visible
-from .model import Niveaux, Texts
 from .options import FORMATS, RenderOptions
 from .outputs import default_out
 from .paths import shown
@@ -34,6 +31,9 @@ from .stopping import (
     last_words,
     silence,
 )
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -162,10 +162,14 @@ def _edition_file(text: str) -> Path:
 
 def _niveau(text: str) -> str:
     """`bac+2`, `Bac + 2`, `cap`… as the model spells it, or a usage error."""
+    from .model import Niveaux  # here: a no-op rerun imports no pydantic
+
     return _as_in_a_fiche(Niveaux, text)
 
 
 def _as_in_a_fiche(adapter: TypeAdapter, text: str) -> str:
+    from pydantic import ValidationError
+
     try:
         return adapter.validate_python(text)
     except ValidationError as exc:
@@ -210,7 +214,11 @@ def settings(args: argparse.Namespace) -> Run:
     mode are refused (the user expects them to do something)."""
     files = collect(args.paths)
     check_combination(args)
-    edition = load_edition(args.edition) if args.edition else None
+    edition = None
+    if args.edition:
+        from .edition import load_edition  # here: a run without edition imports no pydantic
+
+        edition = load_edition(args.edition)
     options = RenderOptions(
         format=args.format,
         print=args.imprimeur,
@@ -298,6 +306,8 @@ def check_catalogue(target: Path, title: str) -> None:
         raise UsageError(f"{target} : le catalogue doit être un fichier .pdf")
     if not title.strip():
         raise UsageError("--titre : le titre est vide")
+    from .model import Texts
+
     try:
         _as_in_a_fiche(Texts, title)
     except argparse.ArgumentTypeError as exc:

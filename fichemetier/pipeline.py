@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 
 from .errors import FicheError, FicheProblem
 from .livret import Dos
-from .load import Loc, line_of, load_fiche
-from .model import Fiche, advice, field_path, validate
 from .options import RenderOptions
 from .pause import pause
 from .write import write_atomic
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # load and model are imported where used: a no-op rerun needs neither
+    from .load import Loc
+    from .model import Fiche
     from .render import Renderer
 
 
@@ -42,6 +42,9 @@ class Checked:
 
 def check(source: Path) -> Checked:
     """Phase 1: load and validate one fiche."""
+    from .load import load_fiche
+    from .model import advice, validate
+
     try:
         loaded = load_fiche(source)
         fiche = validate(loaded)
@@ -112,6 +115,9 @@ def produce(
 
 def located(source: Path, lines: dict[Loc, int], finding) -> FicheProblem:
     """A preflight finding (`preflight.Finding`) as a problem with the fiche's line."""
+    from .load import line_of
+    from .model import field_path
+
     line = line_of(lines, finding.loc) if finding.loc else None
     where = field_path(finding.loc) if finding.loc else None
     return FicheProblem(str(source), line, where, finding.message, finding.warning)

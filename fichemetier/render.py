@@ -62,6 +62,8 @@ DOS_SHEETS = ("dos.css",)
 NOTES_LINES = 20
 #: With an edition (--edition): its block (templates/edition.html.j2); then its colours.
 EDITION_SHEETS = ("edition.css",)
+#: A fiche laid out alone for a bound catalogue: its margin boxes are the skeleton's.
+PIECE_SHEETS = ("catalogue-piece.css",)
 #: Tagged PDF/UA-1 by default, for screen readers. For archives, PDF/A-2u: part 2 is the
 #: one archives accept most widely and needs nothing PDF 2.0; level "u" (text mapped to
 #: Unicode) is what WeasyPrint guarantees, while level "a" would claim a complete logical
@@ -173,12 +175,17 @@ class Renderer:
         gc.set_threshold(max(young, YOUNG_GENERATION), *older)
 
     def stylesheets(
-        self, options: RenderOptions, catalogue: bool = False, extra: tuple[str, ...] = ()
+        self,
+        options: RenderOptions,
+        catalogue: bool = False,
+        extra: tuple[str, ...] = (),
+        piece: bool = False,
     ) -> list[CSS]:
         """The parsed sheets for these options, each parsed once per process."""
         names = STYLESHEETS + options.page.stylesheets
         names += PRINT_SHEETS if options.print else ()
-        names += CATALOGUE_SHEETS if catalogue else ()
+        names += CATALOGUE_SHEETS if catalogue or piece else ()
+        names += PIECE_SHEETS if piece else ()
         names += PDFA_SHEETS if options.pdfa else ()
         names += EDITION_SHEETS if options.edition is not None else ()
         sheets = [self._sheet(name) for name in names + extra]
@@ -234,11 +241,33 @@ class Renderer:
         return document
 
     def catalogue_layout(
-        self, entries: list[Entry], options: RenderOptions, titre: str, filtre: str = ""
+        self,
+        entries: list[Entry],
+        options: RenderOptions,
+        titre: str,
+        filtre: str = "",
+        pages: list[int] | None = None,
     ) -> Document:
-        """Every fiche of `entries` (already chosen and sorted) in one document."""
+        """Every fiche of `entries` (already chosen and sorted) in one document; with
+        `pages` (each fiche's page count), the skeleton of a bound catalogue instead: the
+        cover, the contents and each fiche's running headers and footers on empty pages."""
+        html = self._catalogue_html(entries, options, titre, filtre, pages=pages)
+        folders = list(dict.fromkeys(entry.source.parent for entry in entries))
+        return self._layout(html, folders, options, catalogue=True)
+
+    def piece_layout(self, entry: Entry, options: RenderOptions) -> Document:
+        """One fiche as a catalogue lays it out (running from a right-hand page), without
+        the margin boxes: binding.py puts its pages in a catalogue's skeleton."""
+        html = self._catalogue_html([entry], options, "", piece=True)
+        return self._layout(html, [entry.source.parent], options, piece=True)
+
+    def _catalogue_html(
+        self, entries: list[Entry], options: RenderOptions, titre: str, filtre: str = "", **how
+    ) -> str:
         edition = options.edition
-        html = self.env.get_template("catalogue.html.j2").render(
+        return self.env.get_template("catalogue.html.j2").render(
+            pages=how.get("pages"),
+            piece=how.get("piece", False),
             entries=entries,
             titre=titre,
             rubrique=entries[0].fiche.rubrique if entries else "Dans mon job",
@@ -249,8 +278,6 @@ class Renderer:
             edition=edition,
             generator=f"fichemetier {__version__}",
         )
-        folders = list(dict.fromkeys(entry.source.parent for entry in entries))
-        return self._layout(html, folders, options, catalogue=True)
 
     def _layout(
         self,
@@ -259,6 +286,7 @@ class Renderer:
         options: RenderOptions,
         catalogue: bool = False,
         extra: tuple[str, ...] = (),
+        piece: bool = False,
     ) -> Document:
         edition = options.edition
         logos = {logo.fichier.as_uri(): logo.fichier for logo in edition.logos} if edition else {}
@@ -268,22 +296,34 @@ class Renderer:
             url_fetcher=LocalOnlyFetcher([*folders, STYLES], logos, press=cmyk(options)),
         )
         return document.render(
-            stylesheets=self.stylesheets(options, catalogue, extra),
+            stylesheets=self.stylesheets(options, catalogue, extra, piece),
             font_config=self.fonts,
             pdf_tags=True,
             pdf_variant=VARIANTS[options.pdfa],
         )
 
-    def write(self, document: Document, options: RenderOptions, dos: Dos | None = None) -> bytes:
+    def write(
+        self,
+        document: Document,
+        options: RenderOptions,
+        dos: Dos | None = None,
+        marks: bool = True,
+    ) -> bytes:
         """The finished PDF; for a booklet, its pages and those that complete it (`dos`
-        says what the back page names) imposed on A4 sheets."""
-        pdf = self._finished(document, options)
+        says what the back page names) imposed on A4 sheets. `marks`: False for a
+        catalogue's piece, whose crop marks the skeleton draws."""
+        pdf = self._finished(document, options, marks)
         if not options.livret:
             return pdf
-        missing = padding(len(document.pages))
+        dos = dos or Dos(document.metadata.title or "")
+        return self.booklet(pdf, len(document.pages), options, dos)
+
+    def booklet(self, pdf: bytes, pages: int, options: RenderOptions, dos: Dos) -> bytes:
+        """A finished PDF of `pages` A5 pages as a booklet: completed to whole sheets by
+        notes pages and the back page (`dos`), imposed on A4 sheets."""
+        missing = padding(pages)
         if not missing:
             return impose([pdf])
-        dos = dos or Dos(document.metadata.title or "")
         back = self.dos_layout(dos, missing - 1, options)
         if len(back.pages) != missing:  # a layout bug, not the user's: said, not hidden
             raise RuntimeError(f"pages de fin du livret : {len(back.pages)} au lieu de {missing}")
@@ -303,12 +343,12 @@ class Renderer:
         )
         return self._layout(html, [], options, extra=DOS_SHEETS)
 
-    def _finished(self, document: Document, options: RenderOptions) -> bytes:
+    def _finished(self, document: Document, options: RenderOptions, marks: bool = True) -> bytes:
         pdf = document.write_pdf(
             pdf_tags=True, pdf_variant=VARIANTS[options.pdfa], uncompressed_pdf=True
         )  # compressed once, by the finishing pass
         how = Finishing(
-            crop_marks=options.print,
+            crop_marks=options.print and marks,
             pdfa=options.pdfa,
             black_ink=options.print,
             notes=reading_notes(document),

@@ -137,11 +137,14 @@ def _artifacts(tree: Tree, keys: set[Key]) -> None:
                     operands, operator = [pikepdf.Name.Artifact], pikepdf.Operator("BMC")
             operations.append((operands, operator))
         page.Contents = tree.pdf.make_stream(pikepdf.unparse_content_stream(operations))
-        for mcid in mcids:
+        owned: dict[tuple, tuple[Any, list[int]]] = {}  # one pass per element: a contents
+        for mcid in mcids:  # page holds thousands of leader dots, a few per element
             owner = tree.owner((page_index, mcid))
             if owner is not None:
-                _without(owner, [mcid])
+                owned.setdefault(owner.objgen, (owner, []))[1].append(mcid)
                 tree.parents[page_index][mcid] = pikepdf.Object.parse(b"null")
+        for owner, gone in owned.values():
+            _without(owner, gone)
 
 
 def _actual_texts(tree: Tree, texts: dict[Key, str]) -> None:

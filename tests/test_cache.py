@@ -3,6 +3,8 @@ over the disk."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 
@@ -165,3 +167,41 @@ def test_a_record_that_names_a_pipe_as_a_photo_cannot_hang_the_run(project, caps
         entry["deps"] = [str(project / "fifo")]
     record.write_text(json.dumps(saved))
     assert run(capsys) == (0, ["a", "b", "c"], "3 PDF écrits, 0 fiche en erreur")
+
+
+def test_unchanged_fiches_are_not_read_again(project, capsys, monkeypatch):
+    """A no-op rerun at 10 000 fiches must not read and hash each file: an unchanged
+    stamp (size, times, inode) vouches for it, and the record is not rewritten."""
+    monkeypatch.setattr(cache, "RACY_SECONDS", -1.0)  # these files are seconds old
+    run(capsys)
+    run(capsys)  # the stamps are taken (before reading) and kept
+    record = project / "output" / cache.CACHE_NAME
+    before = record.stat().st_mtime_ns
+    hashed = []
+    monkeypatch.setattr("fichemetier.load.file_digest", lambda raw: hashed.append(raw) or "x")
+    assert run(capsys) == (0, [], "0 PDF écrit, 3 à jour, 0 fiche en erreur")
+    assert hashed == []
+    assert record.stat().st_mtime_ns == before
+
+
+def test_an_edit_that_keeps_size_and_time_is_still_seen(project, capsys, monkeypatch):
+    """The stamp is no excuse to miss an edit: same size, modification time put back, the
+    change time differs, so the file is read and hashed."""
+    monkeypatch.setattr(cache, "RACY_SECONDS", -1.0)
+    run(capsys)
+    run(capsys)
+    fiche = project / "fiches" / "b.yaml"
+    info = fiche.stat()
+    fiche.write_text(fiche.read_text(encoding="utf-8").replace("b", "z", 1), encoding="utf-8")
+    os.utime(fiche, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert fiche.stat().st_size == info.st_size
+    assert run(capsys)[1] == ["b"]
+
+
+def test_a_fiche_changed_just_now_gets_no_stamp(project, capsys):
+    """A coarse clock (2 s on a FAT stick) could hide a second edit within the same tick:
+    a file this fresh is hashed again on the next run."""
+    run(capsys)
+    run(capsys)
+    saved = json.loads((project / "output" / cache.CACHE_NAME).read_text(encoding="utf-8"))
+    assert all("stamps" not in entry for entry in saved["fiches"].values())

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
 from fichemetier.catalogue import collation_key
 from fichemetier.cli import main
+from fichemetier.inspect_pdf import link_annotations, read_aloud
 
 from .conftest import MINIMAL, SEED_YAML
 
@@ -217,3 +219,61 @@ def test_a_running_header_past_the_page_names_the_job_title(folder, capsys):
     err = capsys.readouterr().err
     assert "fiches/tech.yaml:1: metier: le titre courant déborde du haut de la page de " in err
     assert "Catalogue écrit : c.pdf, 6 fiches, " in err  # left out, as a fiche in error is
+
+
+def test_every_footer_numbers_its_page_in_the_bound_file(folder):
+    """Each fiche is laid out alone and bound (binding.py): the footers are the
+    skeleton's, so they count the catalogue's pages, not the fiche's."""
+    assert main(["--catalogue", "catalogue.pdf", "--jobs", "1", "-q"]) == 0
+    texts = page_texts(folder / "catalogue.pdf")
+    for number, text in enumerate(texts, start=1):
+        found = re.findall(r"(\d+)\u202f/\u202f(\d+)", text)
+        if number == 1 or not text.strip():  # the cover, a blank left-hand page
+            assert not found, number
+        else:
+            assert found[-1] == (str(number), str(len(texts))), number
+
+
+def test_contents_links_go_to_the_pages_they_name(folder):
+    assert main(["--catalogue", "catalogue.pdf", "--jobs", "1", "-q"]) == 0
+    with pikepdf.open(folder / "catalogue.pdf") as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+        names = pdf.Root.Names.Dests.Names
+        dests = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
+        internal = [a for a in link_annotations(pdf) if "/Dest" in a]
+        assert len(internal) == len(FICHES)
+        for link in internal:
+            printed = int(str(link.Contents).rsplit(" ", 1)[1])
+            assert pages[dests[str(link.Dest)][0].objgen] == printed, str(link.Contents)
+
+
+def test_each_fiche_is_read_whole_in_its_place(folder):
+    """The fiches' structure trees are grafted into the catalogue's in contents order: a
+    screen reader gets the cover, the contents, then each fiche's heading and text."""
+    assert main(["--catalogue", "catalogue.pdf", "--jobs", "1", "-q"]) == 0
+    read = read_aloud(folder / "catalogue.pdf", ("H1", "P"))
+    titles = [text for tag, text in read if tag == "H1"]
+    assert [t.casefold() for t in titles] == [t.casefold() for t in ["Fiches métier", *ORDER]]
+    heads = [i for i, (tag, _) in enumerate(read) if tag == "H1"] + [len(read)]
+    for start, end in zip(heads[1:], heads[2:], strict=False):  # each fiche's text follows
+        assert any(tag == "P" for tag, _ in read[start + 1 : end]), read[start]
+
+
+def test_parallel_catalogue_reads_as_the_serial_one(folder):
+    """Laid out in two workers or here one by one: the same pages, text, bookmarks."""
+    assert main(["--catalogue", "serie.pdf", "--jobs", "1", "-q"]) == 0
+    assert main(["--catalogue", "parallele.pdf", "--jobs", "2", "-q"]) == 0
+    serial, parallel = folder / "serie.pdf", folder / "parallele.pdf"
+    assert page_texts(serial) == page_texts(parallel)
+    assert read_aloud(serial) == read_aloud(parallel)
+    outlines = []
+    for path in (serial, parallel):
+        reader = PdfReader(path)
+        outlines.append(
+            [(i.title, reader.get_destination_page_number(i)) for i in _flat(reader.outline)]
+        )
+    assert outlines[0] == outlines[1] and len(outlines[0]) > len(FICHES)
+
+
+def _flat(outline) -> list:
+    return [x for item in outline for x in (_flat(item) if isinstance(item, list) else [item])]

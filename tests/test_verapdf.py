@@ -22,6 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from PIL import Image
 from ruamel.yaml import YAML
 
+from fichemetier.batch import Workers
+from fichemetier.binding import bind
 from fichemetier.catalogue import Entry
 from fichemetier.edition import load_edition
 from fichemetier.load import load_fiche
@@ -94,9 +96,10 @@ def render_all(renderer, folder: Path) -> tuple[list[Path], list[Path]]:
     assert len(entries) >= 3, "too few random fiches fit their pages"
     for kind in ("a4", "print", "pdfa"):
         options = KINDS[kind]
-        document = renderer.catalogue_layout(entries, options, "Fiches métier")
+        bound = bind(Workers(1), entries, options, "Fiches métier", "")  # as generate.py does
+        assert bound.pdf is not None and len(bound.entries) == len(entries)
         path = folder / f"catalogue-{kind}.pdf"
-        path.write_bytes(renderer.write(document, options))
+        path.write_bytes(bound.pdf)
         written.append(path)
     written += branded(renderer, folder, entries)
     written += with_photo(renderer, folder)
