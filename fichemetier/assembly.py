@@ -26,11 +26,11 @@ BACK = ("/Parent", "/P", "/Pg", "/StructParent")
 OVERLAY = pikepdf.Name("/Squelette")
 
 
-def assemble(skeleton: bytes, pieces: list[tuple[Path, int, int, int]], marks: bool) -> bytes:
+def assemble(skeleton: bytes, pieces: list[tuple[Path, int, int, int]], marks: str | None) -> bytes:
     """The catalogue: `skeleton` with each piece (its PDF, the skeleton page where it
     starts, its page count, the pages the skeleton gave it) put in place; a page given
     and not used is left blank, as a blank page of the catalogue is (with its crop marks
-    when `marks`). Returns the PDF's bytes."""
+    when `marks`, their ink: finishing.ink_of). Returns the PDF's bytes."""
     with ExitStack() as stack:
         pdf = stack.enter_context(pikepdf.open(io.BytesIO(skeleton)))
         empty = {start + i for _, start, _, slot in pieces for i in range(slot)}
@@ -154,11 +154,11 @@ def _page(pdf: pikepdf.Pdf, source, target, tree: _SkeletonTree, parents: dict) 
         target.Tabs = source.Tabs
 
 
-def _blank(pdf: pikepdf.Pdf, page, marks: bool) -> None:
+def _blank(pdf: pikepdf.Pdf, page, marks: str | None) -> None:
     """A page the skeleton gave a fiche that has fewer: blank, but for crop marks."""
-    from .finishing import _marks
+    from .finishing import marks_drawing
 
-    drawing = _marks(pikepdf.Page(page)) if marks else b""
+    drawing = marks_drawing(pikepdf.Page(page), marks) if marks else b""
     page.Contents = pikepdf.Stream(pdf, drawing)
     for key in ("/Annots", "/StructParents"):
         if key in page:

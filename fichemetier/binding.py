@@ -191,7 +191,9 @@ def bind(
             return bound
         bound.pages = found.pages
         if write and found.pdf is not None:
-            bound.pdf = _assembled(found, kept, options.print)
+            from .finishing import ink_of
+
+            bound.pdf = _assembled(found, kept, ink_of(options.print, options.pdfa))
             if booklet.livret:
                 from .pipeline import renderer
 
@@ -232,7 +234,7 @@ def _skeleton(
     return None, []
 
 
-def _assembled(found: Skeleton, kept: list, marks: bool) -> bytes:
+def _assembled(found: Skeleton, kept: list, marks: str | None) -> bytes:
     from .assembly import assemble
 
     assert found.pdf is not None

@@ -70,14 +70,14 @@ def finish(pdf: bytes, codes: list[QRPlacement], colour: str, how: Finishing) ->
         repair(document, how.notes or ReadingNotes(), how.link_texts or {})
         if how.pdfa:
             declare_pdfua(document)
-        ink = ("gray" if how.pdfa else "cmyk") if how.black_ink else None
+        ink = ink_of(how.black_ink, how.pdfa)
         if ink == "cmyk":
             declare_pdfx4(document, pdf)
         crop_marks = how.crop_marks
         for index, page in enumerate(document.pages):
             drawing = b"".join(_qr(code, colour, ink) for code in codes if code.page == index)
             if crop_marks:
-                drawing += _marks(page, ink)
+                drawing += marks_drawing(page, ink)
             if drawing:
                 page.contents_add(b"q\n", prepend=True)
                 page.contents_add(b"Q\n" + drawing, prepend=False)
@@ -107,7 +107,13 @@ def _qr(code: QRPlacement, colour: str, ink: str | None) -> bytes:
     ).encode()
 
 
-def _marks(page: pikepdf.Page, ink: str | None) -> bytes:
+def ink_of(black_ink: bool, pdfa: bool) -> str | None:
+    """The black of marks and QR codes: 100 % K as DeviceCMYK for the press, DeviceGray 0
+    with --pdfa (its sRGB output intent forbids DeviceCMYK); None: the theme's RGB."""
+    return ("gray" if pdfa else "cmyk") if black_ink else None
+
+
+def marks_drawing(page: pikepdf.Page, ink: str | None) -> bytes:
     """Grow the page by a slug around its bleed and draw the crop marks there: each one
     on the line of a trim edge, starting MARK_GAP outside the bleed, MARK_LENGTH long."""
     bleed = [float(v) for v in page.get("/BleedBox", page.MediaBox)]

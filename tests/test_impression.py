@@ -18,7 +18,7 @@ from PIL import Image
 
 from fichemetier.options import RenderOptions
 
-from .conftest import SEED_YAML
+from .conftest import ROOT, SEED_YAML
 
 MM = 72 / 25.4
 BLACK_INK = {("cmyk", (0.0, 0.0, 0.0, 1.0)), ("gray", (0.0,))}
@@ -313,3 +313,21 @@ def test_an_editions_text_colour_still_goes_to_the_press_in_black_ink(renderer, 
     with pikepdf.open(io.BytesIO(pdf)) as opened:
         texts = [p.colour for p in paints(opened.pages[0]) if p.op in ("Tj", "TJ")]
     assert max(set(texts), key=texts.count) == ("cmyk", (0.0, 0.0, 0.0, 1.0))
+
+
+def test_a_bound_catalogues_blank_page_keeps_its_marks_in_black_ink(tmp_path):
+    """A one-page fiche is given two pages in a catalogue: the second, blank, is drawn by
+    the binding (assembly.py), its crop marks in 100 % K like every other page's."""
+    from fichemetier.cli import main
+
+    short = ROOT / "tests" / "data" / "electricienne.yaml"
+    last = tmp_path / "menuisiere.yaml"
+    last.write_text("metier: Menuisière\nle_metier: Elle fabrique des meubles.\n", "utf-8")
+    out = tmp_path / "catalogue.pdf"
+    assert main([str(short), str(last), "--catalogue", str(out), "--print", "-q", "-j", "1"]) == 0
+    with pikepdf.open(out) as pdf:
+        assert len(pdf.pages) == 5  # cover, contents, Électricienne and a blank, Menuisière
+        blank = pdf.pages[3]
+        assert not [p for p in paints(blank) if p.op in ("Tj", "TJ")]  # the blank page
+        assert sum(len(m.subpaths) for m in marks(blank)) == 8
+        assert {m.colour for m in marks(blank)} == {("cmyk", (0.0, 0.0, 0.0, 1.0))}
