@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from fichemetier.cli import main
+from fichemetier.contrast import ratio
 from fichemetier.inspect_pdf import (
     fonts,
     link_annotations,
@@ -174,15 +175,7 @@ def test_pdfa_option(tmp_path, monkeypatch):
         assert pdf.Root.MarkInfo.Marked and pdf.Root.Lang == "fr"  # still tagged
 
 
-def _luminance(colour: str) -> float:
-    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast(one: str, two: str) -> float:
-    high, low = sorted((_luminance(one), _luminance(two)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
+contrast = ratio  # WCAG's formula, as contrast.py computes it for an edition's colours
 
 
 WHITE = "#ffffff"
