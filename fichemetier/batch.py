@@ -25,9 +25,12 @@ from .pause import pause
 if TYPE_CHECKING:  # multiprocessing is imported when a pool starts: a no-op run needs none
     from concurrent.futures import Future, ProcessPoolExecutor
 
-#: A worker is replaced after this many tasks (a check or a render), bounding the native
-#: memory WeasyPrint's libraries keep (measured: +51 MB over 1 000 renders in one process).
-TASKS_PER_WORKER = 250
+#: A worker is replaced after this many tasks (a check or a render), bounding whatever
+#: native memory WeasyPrint's libraries still keep. With the Pango attribute leak plugged
+#: (weasyprint_internals.py) a process's RSS stays within ~6 MB from its 250th render to
+#: its 2 000th (+51 MB over 1 000 renders before), so replacing is rare: each new pool
+#: waits for the slowest fiche of the slice before it.
+TASKS_PER_WORKER = 1000
 #: Seconds without any fiche finishing after which the workers are deemed stuck (a stopped
 #: or hung process) and stopped: a fiche takes about 1 s, the worst accepted input ~6 s.
 TASK_TIMEOUT = 300.0
