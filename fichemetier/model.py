@@ -527,6 +527,7 @@ _MESSAGES = {
     "greater_than": "le montant doit être supérieur à 0",
     "less_than_equal": "le montant est trop grand (en € brut mensuel, au plus 100000)",
     "list_type": "une liste est attendue : une ligne par élément, commençant par « - »",
+    "tuple_type": "une liste est attendue : une ligne par élément, commençant par « - »",
     "model_type": "des champs « clé: valeur » sont attendus ici",
     "model_attributes_type": "des champs « clé: valeur » sont attendus ici",
     "path_type": "un nom de fichier est attendu ici",
