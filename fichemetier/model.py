@@ -126,15 +126,20 @@ def _line(value: str) -> str:
     return value
 
 
-def _url(value: str) -> str:
+def _url(value: str, info: ValidationInfo) -> str:
     value = value.strip()
     first, *rest = value.split(maxsplit=1)
     if rest and "://" in first or first.lower().startswith("mailto:") and rest:
+        # A training's `liens` sit under its `texte`; a school's or an edition's `lien` has none.
+        hint = (
+            "un lien seul par ligne ; le texte va dans le champ « texte » de la formation"
+            if info.field_name == "liens"
+            else "un lien seul, sans texte après (une espace s'écrit %20 dans une adresse)"
+        )
         raise PydanticCustomError(
             "url",
-            "le lien « {url} » est suivi de texte (« {text} ») : un lien seul par ligne ; le "
-            "texte va dans le champ « texte » de la formation",
-            {"url": shown(first), "text": shown(rest[0], 30)},
+            "le lien « {url} » est suivi de texte (« {text} ») : {hint}",
+            {"url": shown(first), "text": shown(rest[0], 30), "hint": hint},
         )
     if problem := bad_character(value) or too_long(value, MAX_LINE) or invisible_in_url(value):
         raise PydanticCustomError("url", problem)

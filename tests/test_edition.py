@@ -392,3 +392,11 @@ def test_an_svg_logo_whose_uses_multiply_without_end_is_refused():
 def test_an_svg_logo_hiding_what_it_reaches_for_is_refused(svg, why):
     with pytest.raises(LogoError, match=re.escape(f"contient {why}")):
         safe_svg(svg, "logo.svg")
+
+
+def test_an_edition_link_followed_by_text_points_at_no_training(tmp_path):
+    found = problems(tmp_path, 'titre: Salon\nlien: "https://exemple.fr/salon 2026"\n')
+    assert found == [
+        "salon.yaml:2: lien: le lien « https://exemple.fr/salon » est suivi de texte (« 2026 ») "
+        ": un lien seul, sans texte après (une espace s'écrit %20 dans une adresse)"
+    ]
