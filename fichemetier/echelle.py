@@ -141,10 +141,13 @@ def _placed(first: tuple, second: tuple, width: float) -> tuple[Marker, Marker]:
 
 
 def _fits(pair: tuple[Marker, Marker], width: float) -> bool:
-    """Both labels on one row: inside the chart, apart, none across the other's line."""
+    """Both labels on one row: inside the chart, apart and in the order of the amounts
+    (markers a millimetre apart share a line: the beginner's label right of it and the
+    experienced one's left would read 100 000 € before 99 999 €), none across the other's
+    line."""
     first, second = pair
-    (l1, r1), (l2, r2) = first.box, second.box
-    apart = r1 + SEPARATION <= l2 or r2 + SEPARATION <= l1
+    (_, r1), (l2, _) = first.box, second.box
+    apart = r1 + SEPARATION <= l2
     clear = not _crosses(first, second.x) and not _crosses(second, first.x)
     return _inside(first, width) and _inside(second, width) and apart and clear
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import xml.etree.ElementTree as ET
+import xml.parsers.expat
 from pathlib import Path
 
 from .photos import PhotoError
@@ -102,24 +103,77 @@ def safe_svg(raw: bytes, name: str) -> bytes:
     the SVG namespace, no event attribute (`onload`), no link but to itself (`#id`), no
     `url(…)` or `@import` but to itself.
     """
-    head = raw[:4096].lower()
     if b"<!doctype" in raw.lower() or b"<!entity" in raw.lower():
         raise _unsafe(name, "une déclaration <!DOCTYPE> ou <!ENTITY>")
-    if b"<?xml-stylesheet" in head:
-        raise _unsafe(name, "une feuille de style externe (<?xml-stylesheet?>)")
+    unreadable = LogoError(f"« {name} » n'est pas un SVG lisible : exportez le logo de nouveau")
+    _check_prolog(raw, name, unreadable)
     try:
         root = ET.fromstring(raw)
     except ET.ParseError:
-        raise LogoError(
-            f"« {name} » n'est pas un SVG lisible : exportez le logo de nouveau"
-        ) from None
+        raise unreadable from None
     if root.tag != f"{{{SVG}}}svg":
         raise LogoError(f"« {name} » n'est pas un dessin SVG (<svg> attendu)")
+    too_complex = LogoError(f"« {name} » est trop complexe (plus de {MAX_ELEMENTS} éléments)")
     for count, element in enumerate(root.iter(), 1):
         if count > MAX_ELEMENTS:
-            raise LogoError(f"« {name} » est trop complexe (plus de {MAX_ELEMENTS} éléments)")
+            raise too_complex
         _check_element(element, name)
+    if _drawn(root) > MAX_ELEMENTS:
+        raise too_complex
     return raw
+
+
+def _check_prolog(raw: bytes, name: str, unreadable: LogoError) -> None:
+    """What the bytes test misses in another encoding (UTF-16) or past the file's head:
+    a DTD, an entity, a style sheet processing instruction, as the XML parser reads them."""
+
+    def doctype(*_: object) -> None:
+        raise _unsafe(name, "une déclaration <!DOCTYPE> ou <!ENTITY>")
+
+    def instruction(target: str, _data: str) -> None:
+        if target.lower() == "xml-stylesheet":
+            raise _unsafe(name, "une feuille de style externe (<?xml-stylesheet?>)")
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    parser.ProcessingInstructionHandler = instruction
+    try:
+        parser.Parse(raw, True)
+    except xml.parsers.expat.ExpatError:
+        raise unreadable from None
+
+
+def _drawn(root: ET.Element) -> int:
+    """How many elements the SVG draws once each `<use>` is replaced by what it uses: ten
+    groups each using the one before ten times draw 10**10 shapes from a 1 KB file (and a
+    group that uses itself, without end). Depth first without recursion; capped counts."""
+    ids = {element.get("id"): element for element in root.iter() if element.get("id")}
+
+    def parts(element: ET.Element) -> list[ET.Element]:
+        href = element.get("href") or element.get(f"{{{XLINK}}}href") or ""
+        used = ids.get(href.strip()[1:]) if element.tag == f"{{{SVG}}}use" else None
+        return [*element, *([used] if used is not None else [])]
+
+    weight: dict[int, int] = {}
+    path: set[int] = set()
+    stack: list[tuple[ET.Element, bool]] = [(root, False)]
+    while stack:
+        element, done = stack.pop()
+        key = id(element)
+        if done:
+            total = 1 + sum(weight[id(part)] for part in parts(element))
+            weight[key] = min(total, MAX_ELEMENTS + 1)
+            path.discard(key)
+        elif key not in weight:
+            path.add(key)
+            stack.append((element, True))
+            for part in parts(element):
+                if id(part) in path:
+                    return MAX_ELEMENTS + 1  # a use inside what it uses: without end
+                if id(part) not in weight:
+                    stack.append((part, False))
+    return weight[id(root)]
 
 
 def _check_element(element: ET.Element, name: str) -> None:
@@ -133,11 +187,10 @@ def _check_element(element: ET.Element, name: str) -> None:
             raise _unsafe(name, f"un script (attribut {attribute})")
         if attribute == "href" and not value.strip().startswith("#"):
             raise _unsafe(name, f'une référence externe ({attribute}="{value[:60]}")')
-        if _EXTERNAL_URL.search(value):
+        if _EXTERNAL_URL.search(value) or "\\" in value:  # CSS escape: \75 rl( is url(
             raise _unsafe(name, f"une référence externe (url(…) dans {attribute})")
-    if tag == "style" and (
-        _EXTERNAL_URL.search(element.text or "") or "@import" in (element.text or "")
-    ):
+    style = (element.text or "") if tag == "style" else ""
+    if _EXTERNAL_URL.search(style) or "@import" in style or "\\" in style:
         raise _unsafe(name, "une référence externe dans son <style>")
 
 

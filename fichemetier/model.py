@@ -126,15 +126,20 @@ def _line(value: str) -> str:
     return value
 
 
-def _url(value: str) -> str:
+def _url(value: str, info: ValidationInfo) -> str:
     value = value.strip()
     first, *rest = value.split(maxsplit=1)
     if rest and "://" in first or first.lower().startswith("mailto:") and rest:
+        # A training's `liens` sit under its `texte`; a school's or an edition's `lien` has none.
+        hint = (
+            "un lien seul par ligne ; le texte va dans le champ « texte » de la formation"
+            if info.field_name == "liens"
+            else "un lien seul, sans texte après (une espace s'écrit %20 dans une adresse)"
+        )
         raise PydanticCustomError(
             "url",
-            "le lien « {url} » est suivi de texte (« {text} ») : un lien seul par ligne ; le "
-            "texte va dans le champ « texte » de la formation",
-            {"url": shown(first), "text": shown(rest[0], 30)},
+            "le lien « {url} » est suivi de texte (« {text} ») : {hint}",
+            {"url": shown(first), "text": shown(rest[0], 30), "hint": hint},
         )
     if problem := bad_character(value) or too_long(value, MAX_LINE) or invisible_in_url(value):
         raise PydanticCustomError("url", problem)
@@ -527,6 +532,7 @@ _MESSAGES = {
     "greater_than": "le montant doit être supérieur à 0",
     "less_than_equal": "le montant est trop grand (en € brut mensuel, au plus 100000)",
     "list_type": "une liste est attendue : une ligne par élément, commençant par « - »",
+    "tuple_type": "une liste est attendue : une ligne par élément, commençant par « - »",
     "model_type": "des champs « clé: valeur » sont attendus ici",
     "model_attributes_type": "des champs « clé: valeur » sont attendus ici",
     "path_type": "un nom de fichier est attendu ici",

@@ -277,3 +277,11 @@ def test_parallel_catalogue_reads_as_the_serial_one(folder):
 
 def _flat(outline) -> list:
     return [x for item in outline for x in (_flat(item) if isinstance(item, list) else [item])]
+
+
+def test_a_catalogue_of_one_fiche_says_so_in_its_metadata(folder):
+    for name in list(FICHES)[1:]:
+        (folder / "fiches" / name).unlink()
+    assert main(["--catalogue", "un.pdf", "--jobs", "1", "-q"]) == 0
+    subject = PdfReader(folder / "un.pdf").metadata["/Subject"]
+    assert subject == "Fiches métier : 1 fiche métier", subject

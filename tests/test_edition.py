@@ -331,3 +331,72 @@ def test_a_booklets_back_page_carries_the_event(project):
     assert main(["fiches/dev.yaml", "--format", "a5", "--livret", "--out", "plain", "-q"]) == 0
     with pdfplumber.open("plain/dev.pdf") as pdf:
         assert "Forum" not in (pdf.pages[0].extract_text() or "")
+
+
+def test_logos_written_as_one_name_instead_of_a_list_is_a_french_message(tmp_path):
+    png(tmp_path / "logo.png")
+    assert problems(tmp_path, "titre: Salon\nlogos: logo.png\n") == [
+        "salon.yaml:2: logos: une liste est attendue : une ligne par élément, commençant par « - »"
+    ]
+
+
+def _use_bomb(levels: int) -> bytes:
+    """Each level uses the one below ten times: 10**levels rectangles from a 1 KB file."""
+    groups = "".join(
+        f'<g id="a{i}">' + f'<use xlink:href="#a{i - 1}"/>' * 10 + "</g>" for i in range(1, levels)
+    )
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        f'<defs><rect id="a0" width="1" height="1"/>{groups}</defs>'
+        f'<use xlink:href="#a{levels - 1}"/></svg>'
+    ).encode()
+
+
+def test_an_svg_logo_whose_uses_multiply_without_end_is_refused():
+    with pytest.raises(LogoError, match="trop complexe"):
+        safe_svg(_use_bomb(12), "logo.svg")
+    looped = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        b'<g id="a"><use xlink:href="#a"/></g></svg>'
+    )
+    with pytest.raises(LogoError, match="trop complexe"):
+        safe_svg(looped, "logo.svg")
+    assert safe_svg(_use_bomb(3), "logo.svg") == _use_bomb(3)  # 100 rectangles: a logo
+
+
+@pytest.mark.parametrize(
+    ("svg", "why"),
+    [
+        (
+            '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE svg [<!ENTITY a "aa">]>'
+            '<svg xmlns="http://www.w3.org/2000/svg"><text>&a;</text></svg>'.encode("utf-16"),
+            "une déclaration <!DOCTYPE> ou <!ENTITY>",
+        ),
+        (
+            b" " * 5000 + b'<?xml-stylesheet href="https://e.fr/x.css"?>'
+            b'<svg xmlns="http://www.w3.org/2000/svg"/>',
+            "une feuille de style externe",
+        ),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><style>rect{fill:u\\rl(https://e.fr/x)}'
+            b"</style></svg>",
+            "une référence externe",
+        ),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:\\75 rl(https://e.fr/x)"/>'
+            b"</svg>",
+            "une référence externe",
+        ),
+    ],
+)
+def test_an_svg_logo_hiding_what_it_reaches_for_is_refused(svg, why):
+    with pytest.raises(LogoError, match=re.escape(f"contient {why}")):
+        safe_svg(svg, "logo.svg")
+
+
+def test_an_edition_link_followed_by_text_points_at_no_training(tmp_path):
+    found = problems(tmp_path, 'titre: Salon\nlien: "https://exemple.fr/salon 2026"\n')
+    assert found == [
+        "salon.yaml:2: lien: le lien « https://exemple.fr/salon » est suivi de texte (« 2026 ») "
+        ": un lien seul, sans texte après (une espace s'écrit %20 dans une adresse)"
+    ]

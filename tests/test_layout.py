@@ -82,7 +82,8 @@ def hyphen_breaks(pdf: bytes) -> list[tuple[str, str]]:
     printed = lines(pdf)
     breaks = []
     for line, after in zip(printed, printed[1:], strict=False):
-        if line.text.endswith(HYPHEN) and after.page == line.page:
+        same_column = (after.page, after.column, after.size) == (line.page, line.column, line.size)
+        if line.text.endswith(HYPHEN) and same_column:  # not a column's last line and a footer
             before = re.search(r"(\w*)" + HYPHEN + "$", line.text)[1]
             breaks.append((before, re.match(r"\W*(\w*)", after.text)[1]))
     return breaks
@@ -240,3 +241,25 @@ def test_every_level_has_its_continuation_badge():
             niveau, font
         )
         assert f'.groupe[data-niveau="{niveau}"] {{ background-image: url(suite/{name}); }}' in css
+
+
+def test_a_trainings_text_stays_with_its_link(renderer, tmp_path):
+    """A training's links are printed only as QR codes: one alone at the top of the next
+    column or page, under « BAC + 2 (suite) », would belong to no training a reader sees."""
+    trainings = "".join(
+        f"      - texte: Formation n° {n} au 1er semestre, 35 h par semaine.\n"
+        f"        liens:\n          - https://exemple.fr/f/{n}\n"
+        for n in range(8)
+    )
+    source = tmp_path / "huit.yaml"
+    source.write_text(
+        "metier: Huit\nle_metier: Il travaille.\nformations_publiques:\n"
+        f"  - niveau: bac+2\n    formations:\n{trainings}",
+        encoding="utf-8",
+    )
+    for format in ("a4", "a5"):
+        printed = lines(render(renderer, source, format))
+        where = {line.text: (line.page, line.column) for line in printed}
+        for n in range(8):
+            text = next(t for t in where if t.startswith(f"Formation n° {n} "))
+            assert where[text] == where[f"exemple.fr/f/{n}"], (format, n)
