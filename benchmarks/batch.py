@@ -108,7 +108,7 @@ def primed(folder: Path, count: int, pdf: bytes) -> tuple[Path, Path]:
     return fiches, out
 
 
-def noop(count: int, pdf: bytes) -> float:
+def primed_noop(count: int, pdf: bytes) -> float:
     """Seconds of a no-op `generate.py` over `count` up-to-date fiches (a fresh process)."""
     with tempfile.TemporaryDirectory(prefix="fiches-noop-") as folder:
         fiches, out = primed(Path(folder), count, pdf)
@@ -186,7 +186,7 @@ def main() -> None:
         size = statistics.mean(p.stat().st_size for p in out.glob("*.pdf"))
         early, late, warm_ms = memory_growth(paths, args.renders)
         typst_ms, typst_size = typst_peer(paths, min(100, args.n))
-        big_noop = noop(args.noop, next(out.glob("*.pdf")).read_bytes())
+        big_noop = primed_noop(args.noop, next(out.glob("*.pdf")).read_bytes())
         bound = paths[: args.catalogue]
         catalogue = generate(
             "--catalogue", str(work / "catalogue.pdf"), "--jobs", str(args.jobs), *map(str, bound)
