@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import mimetypes
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -57,6 +58,9 @@ BLACK_INK_SHEETS = ("encre.css",)
 CATALOGUE_SHEETS = ("catalogue.css",)
 #: For archives (--pdfa): images without interpolation (PDF/A-2 rule 6.2.8-3).
 PDFA_SHEETS = ("pdfa.css",)
+#: The « (suite) » badges (make_badges.py), and the type WeasyPrint reads them as.
+SUITE = STYLES / "suite"
+SVG = "image/svg+xml"
 #: A booklet's notes pages and back page (livret.py), and the ruled lines of a notes page.
 DOS_SHEETS = ("dos.css",)
 NOTES_LINES = 20
@@ -92,7 +96,11 @@ class LocalOnlyFetcher(URLFetcher):
     """Serve `file:` URLs inside the allowed folders; refuse everything else."""
 
     def __init__(
-        self, allowed: list[Path], logos: Mapping[str, Path] | None = None, press: bool = False
+        self,
+        allowed: list[Path],
+        logos: Mapping[str, Path] | None = None,
+        press: bool = False,
+        badges: Mapping[str, str] | None = None,
     ):
         super().__init__(allowed_protocols={"file"})
         self.allowed = [folder.resolve() for folder in allowed]
@@ -101,6 +109,8 @@ class LocalOnlyFetcher(URLFetcher):
         self.logos = dict(logos or {})
         #: Photos in CMYK through the output intent's profile (print files, pdfx.py).
         self.press = press
+        #: The « (suite) » badges' colours as drawn (theme.css) → this run's (an edition's).
+        self.badges = dict(badges or {})
 
     def fetch(self, url, headers=None):
         """Open the very file that was checked (symlinks resolved), never hand the URL to
@@ -110,7 +120,7 @@ class LocalOnlyFetcher(URLFetcher):
                 data, kind = printable_logo(self.logos[url])
             except (LogoError, OSError) as exc:
                 raise ValueError(f"logo illisible : {url} ({exc})") from None
-            return _DecodedPhoto(url, data, {"Content-Type": kind})
+            return _Made(url, data, {"Content-Type": kind})
         parts = urlsplit(url)
         if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
             raise ValueError(f"ressource externe refusée : {url}")
@@ -127,14 +137,29 @@ class LocalOnlyFetcher(URLFetcher):
                     data, kind = press_photo(data, kind, JPEG_QUALITY)
             except (PhotoError, OSError) as exc:
                 raise ValueError(f"photo illisible : {path} ({exc})") from None
-            return _DecodedPhoto(path.as_uri(), data, {"Content-Type": kind})
+            return _Made(path.as_uri(), data, {"Content-Type": kind})
+        if self.badges and path.parent == SUITE.resolve() and path.suffix == ".svg":
+            return _Made(path.as_uri(), recoloured(path, self.badges), {"Content-Type": SVG})
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind})
 
 
-class _DecodedPhoto(URLFetcherResponse):
-    """Bytes made by photos.printable: with no `path`, WeasyPrint embeds these bytes
-    instead of reading the original file again from the disk (it does for `file:` URLs)."""
+def recoloured(path: Path, colours: Mapping[str, str]) -> bytes:
+    """A « (suite) » badge (styles/suite/make_badges.py draws them in theme.css's colours)
+    in this run's colours, so that it matches the real badge an edition recoloured."""
+    wanted = {drawn.lower(): colour for drawn, colour in colours.items()}
+    svg = re.sub(  # one pass: an edition may swap the two colours
+        r'fill="(#[0-9a-fA-F]{6})"',
+        lambda fill: f'fill="{wanted.get(fill[1].lower(), fill[1])}"',
+        path.read_text(encoding="utf-8"),
+    )
+    return svg.encode("utf-8")
+
+
+class _Made(URLFetcherResponse):
+    """Bytes made here (a photo by photos.printable, a badge recoloured): with no `path`,
+    WeasyPrint embeds these bytes instead of reading the original file again from the disk
+    (it does for `file:` URLs)."""
 
     path = None
 
@@ -215,6 +240,16 @@ class Renderer:
         colours = self.theme | (options.edition.colours() if options.edition else {})
         return colours | self.black_ink if cmyk(options) else colours
 
+    def badges(self, options: RenderOptions) -> dict[str, str]:
+        """The « (suite) » badges' colours to change for this run: theme.css's → an
+        edition's, where it sets `badge` or `badge-texte`."""
+        colours = self.colours(options)
+        return {
+            self.theme[name]: colours[name]
+            for name in ("badge", "badge-texte")
+            if colours[name].lower() != self.theme[name].lower()
+        }
+
     def html(self, fiche: Fiche, options: RenderOptions | None = None, dense: bool = False) -> str:
         """The fiche as a standalone HTML document (the text stage, easy to diff); `dense`:
         the tighter variant of the layout (fiche.css, `html.dense`)."""
@@ -293,7 +328,9 @@ class Renderer:
         document = HTML(
             string=html,
             base_url=folders[0].resolve().as_uri() + "/" if folders else None,
-            url_fetcher=LocalOnlyFetcher([*folders, STYLES], logos, press=cmyk(options)),
+            url_fetcher=LocalOnlyFetcher(
+                [*folders, STYLES], logos, press=cmyk(options), badges=self.badges(options)
+            ),
         )
         return document.render(
             stylesheets=self.stylesheets(options, catalogue, extra, piece),

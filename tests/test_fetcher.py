@@ -18,7 +18,7 @@ from fichemetier.errors import FicheError
 from fichemetier.load import load_fiche
 from fichemetier.model import validate
 from fichemetier.paths import STYLES
-from fichemetier.render import LocalOnlyFetcher
+from fichemetier.render import LocalOnlyFetcher, theme_colours
 
 from .conftest import ROOT
 
@@ -157,3 +157,20 @@ def test_a_symlinked_style_folder_does_not_widen_the_fetcher(tmp_path):
     with pytest.raises(ValueError):
         fetcher.fetch((tmp_path / "styles" / ".." / "x").as_uri())
     assert os.path.isdir(STYLES)
+
+
+def test_a_continuation_badge_takes_the_editions_colours_even_swapped():
+    """The « (suite) » pictures are drawn in theme.css's colours; a run with other badge
+    colours gets them recoloured, in one pass (a swap does not end in one colour)."""
+    from fichemetier.render import SUITE, recoloured
+
+    theme = theme_colours()
+    badge, text = theme["badge"], theme["badge-texte"]
+    svg = recoloured(SUITE / "bac-3.svg", {badge: text, text: badge}).decode()
+    assert f'<rect width="101.78" height="17.80" rx="8.90" fill="{text}"/>' in svg
+    assert f'<path fill="{badge}"' in svg
+    fetched = LocalOnlyFetcher([STYLES], badges={badge: "#7a1f5c"}).fetch(
+        (SUITE / "bac-3.svg").as_uri()
+    )
+    body = fetched.read()
+    assert b'fill="#7a1f5c"' in body and badge.encode() not in body

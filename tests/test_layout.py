@@ -15,6 +15,7 @@ import pdfplumber
 import pypdfium2
 import pytest
 
+from fichemetier.edition import Edition
 from fichemetier.load import load_fiche
 from fichemetier.model import validate
 from fichemetier.options import RenderOptions
@@ -179,7 +180,9 @@ def _pill_run_mm(image, colour: tuple[int, int, int], box_mm, dpi: int) -> float
     return longest * 25.4 / dpi
 
 
-def test_a_level_group_that_goes_on_shows_its_badge_again(renderer, tmp_path):
+@pytest.mark.parametrize("couleurs", [{}, {"badge": "#7a1f5c"}])
+def test_a_level_group_that_goes_on_shows_its_badge_again(renderer, tmp_path, couleurs):
+    """In the theme's colours, or an edition's: the repeated badge is the real one's colour."""
     formation = (
         "      - texte: >-\n"
         "          Le diplôme d'État numéro {n}, préparé en trois ans dans un institut de "
@@ -189,9 +192,12 @@ def test_a_level_group_that_goes_on_shows_its_badge_again(renderer, tmp_path):
     source = tmp_path / "infirmiere.yaml"
     body = "\n".join(formation.format(n=n) for n in range(1, 31))
     source.write_text(textwrap.dedent(LONG_GROUP).format(body), encoding="utf-8")
-    pdf = pypdfium2.PdfDocument(render(renderer, source))
+    edition = Edition(titre="Salon", couleurs=couleurs) if couleurs else None
+    options = RenderOptions(edition=edition)
+    pdf = pypdfium2.PdfDocument(renderer.pdf(validate(load_fiche(source)), tmp_path, options))
     assert len(pdf) == 2  # the group goes on on page 2
-    badge = tuple(int(theme_colours()["badge"][i : i + 2], 16) for i in (1, 3, 5))
+    colour = couleurs.get("badge", theme_colours()["badge"])
+    badge = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
     page = pdf[1].render(scale=100 / 72).to_pil()
     # At the top of page 2's first column (the content starts 14 mm down, 17 mm in).
     assert _pill_run_mm(page, badge, (17, 14, 100, 22), 100) > 20
