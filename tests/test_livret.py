@@ -287,3 +287,15 @@ def test_a_catalogue_booklet_from_the_command_line(tmp_path, monkeypatch, capsys
     halves = half_texts((tmp_path / "livret.pdf").read_bytes())
     assert halves[0].startswith(BACK) and "FICHES MÉTIER" in halves[0]
     assert halves[1].startswith("DANS MON JOB\nFICHES MÉTIER")  # the cover, page 1
+
+
+def test_the_back_pages_code_is_printed_as_every_other_one(renderer):
+    """The same size as a fiche's codes (qrcodes.SIDE_MM), modules of 0.33 mm at least."""
+    from fichemetier.qrcodes import SIDE_MM
+    from fichemetier.render import _modules, qr_placements
+
+    back = renderer.dos_layout(Dos("Boulanger"), 0, LIVRET)
+    [code] = qr_placements(back)
+    assert code.url == PLUS_LOIN
+    assert code.module / MM >= 0.33
+    assert code.module * _modules(code.url) / MM == pytest.approx(SIDE_MM, abs=0.01)
