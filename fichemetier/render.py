@@ -48,6 +48,7 @@ from .weasyprint_internals import (
     painted,
     placed_boxes,
     qr_slots,
+    unpaint_covered_badges,
 )
 
 STYLESHEETS = ("theme.css", "fonts.css", "fiche.css")
@@ -381,6 +382,7 @@ class Renderer:
         return self._layout(html, [], options, extra=DOS_SHEETS)
 
     def _finished(self, document: Document, options: RenderOptions, marks: bool = True) -> bytes:
+        unpaint_covered_badges(document)
         pdf = document.write_pdf(
             pdf_tags=True, pdf_variant=VARIANTS[options.pdfa], uncompressed_pdf=True
         )  # compressed once, by the finishing pass

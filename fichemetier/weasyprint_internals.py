@@ -30,6 +30,8 @@ Touched, as of WeasyPrint 70:
   (a dict that `setup` fills with `setdefault`): wrapped to plug a native leak (`install_fixes`);
 - `tinyhtml5.inputstream.characters_until_regex`, the HTML parser's regex cache, replaced by
   one that hits (`install_fixes`);
+- a laid-out box's `background` (None: nothing drawn), cleared on a level group's first
+  fragment (`unpaint_covered_badges`);
 - `weasyprint.layout.block.columns_layout` (the name `block_level_layout_switch` calls),
   wrapped with a fast path for columns filled one after the other (`_columns_filled`),
   which uses `weasyprint.layout.column._create_column_box` and, from
@@ -201,6 +203,24 @@ def painted(box: boxes.Box) -> bool:
 
 def is_image(box: boxes.Box) -> bool:
     return isinstance(box, boxes.ReplacedBox)
+
+
+def unpaint_covered_badges(document) -> None:
+    """A level group's background is its « (suite) » badge (fiche.css), repeated on each
+    fragment; on the group's first fragment the real badge covers it. Not drawn there: an
+    SVG parsed again at every draw (~4 ms each) for nothing visible."""
+    for page in document.pages:
+        stack = list(page._page_box.children)
+        while stack:
+            box = stack.pop()
+            children = getattr(box, "children", None) or []
+            if (
+                getattr(box, "background", None) is not None
+                and "groupe" in classes(box)
+                and any("niveau" in classes(child) for child in children)
+            ):
+                box.background = None
+            stack.extend(children)
 
 
 def classes(box: boxes.Box) -> list[str]:

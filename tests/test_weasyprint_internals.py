@@ -4,6 +4,7 @@ changed (fichemetier/weasyprint_internals.py's docstring lists what to re-check)
 from __future__ import annotations
 
 import ast
+import base64
 import gc
 import re
 from pathlib import Path
@@ -132,3 +133,30 @@ def test_no_other_module_touches_weasyprint_internals():
             for m in INTERNAL_NAMES.finditer(source)
         ]
     assert not found, "WeasyPrint internals outside weasyprint_internals.py:\n" + "\n".join(found)
+
+
+def test_a_badge_covered_by_the_real_one_is_not_painted():
+    """A level group going on over a page: its first fragment, under the real badge, loses
+    its « (suite) » background; the fragment on the next page keeps it."""
+    drawing = b"<svg xmlns='http://www.w3.org/2000/svg' width='9' height='9'><rect/></svg>"
+    svg = "data:image/svg+xml;base64," + base64.b64encode(drawing).decode()
+    html = (
+        f'<style>@page {{ size: 100mm 60mm }} .groupe {{ background: url("{svg}") no-repeat; '
+        "box-decoration-break: clone }</style>"
+        '<div class="groupe"><h3 class="niveau">BAC</h3>' + "<p>ligne</p>" * 40 + "</div>"
+    )
+    document = HTML(string=html).render()
+    assert len(document.pages) > 1
+
+    def groups(page):
+        stack, found = [page._page_box], []
+        while stack:
+            box = stack.pop()
+            found += [box] if "groupe" in internals.classes(box) else []
+            stack.extend(getattr(box, "children", None) or [])
+        return found
+
+    [first], [second] = groups(document.pages[0]), groups(document.pages[1])
+    assert first.background is not None and second.background is not None
+    internals.unpaint_covered_badges(document)
+    assert first.background is None and second.background is not None
