@@ -28,6 +28,7 @@ from lxml import etree
 from PIL import Image, ImageCms
 
 from .paths import STYLES
+from .structure import xmp_rdf
 
 PROFILE = STYLES / "icc" / "FOGRA39L-300.icc"
 CONDITION = "FOGRA39"
@@ -97,22 +98,16 @@ def declare_pdfx4(pdf: pikepdf.Pdf, source: bytes) -> None:
 
 
 def _xmp(pdf: pikepdf.Pdf, document_id: uuid.UUID) -> None:
-    """The same keys in the XMP (written with lxml, as structure.declare_pdfua does:
-    pikepdf's editor would stamp the current time, and the file would change each run)."""
-    stream = pdf.Root.Metadata
-    root = etree.fromstring(stream.read_bytes())
-    rdf = root.find(f"{{{RDF}}}RDF")
-    description = etree.SubElement(rdf, f"{{{RDF}}}Description", nsmap=NAMESPACES)
-    description.set(f"{{{RDF}}}about", "")
-    for key, value in (
-        ("pdfxid:GTS_PDFXVersion", VERSION),
-        ("pdf:Trapped", "False"),
-        ("xmpMM:DocumentID", f"uuid:{document_id}"),
-        ("xmpMM:VersionID", "1"),
-        ("xmpMM:RenditionClass", "default"),
-    ):
-        prefix, name = key.split(":")
-        etree.SubElement(description, f"{{{NAMESPACES[prefix]}}}{name}").text = value
-    xml = etree.tostring(root, encoding="utf-8")
-    packet = b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
-    stream.write(packet + xml + b'\n<?xpacket end="w"?>')
+    """The same keys in the XMP."""
+    with xmp_rdf(pdf) as rdf:
+        description = etree.SubElement(rdf, f"{{{RDF}}}Description", nsmap=NAMESPACES)
+        description.set(f"{{{RDF}}}about", "")
+        for key, value in (
+            ("pdfxid:GTS_PDFXVersion", VERSION),
+            ("pdf:Trapped", "False"),
+            ("xmpMM:DocumentID", f"uuid:{document_id}"),
+            ("xmpMM:VersionID", "1"),
+            ("xmpMM:RenditionClass", "default"),
+        ):
+            prefix, name = key.split(":")
+            etree.SubElement(description, f"{{{NAMESPACES[prefix]}}}{name}").text = value

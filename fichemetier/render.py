@@ -25,7 +25,7 @@ from . import __version__
 from .catalogue import Entry, niveaux_of
 from .contrast import theme_colours
 from .echelle import echelle
-from .finishing import Finishing, QRPlacement, finish
+from .finishing import Finishing, QRPlacement, finish, ink_of
 from .inline import links, paragraphs, qr_links
 from .livret import PLUS_LOIN, Dos, impose, padding
 from .logos import LogoError
@@ -201,17 +201,12 @@ class Renderer:
         gc.set_threshold(max(young, YOUNG_GENERATION), *older)
 
     def stylesheets(
-        self,
-        options: RenderOptions,
-        catalogue: bool = False,
-        extra: tuple[str, ...] = (),
-        piece: bool = False,
+        self, options: RenderOptions, catalogue: bool = False, extra: tuple[str, ...] = ()
     ) -> list[CSS]:
         """The parsed sheets for these options, each parsed once per process."""
         names = STYLESHEETS + options.page.stylesheets
         names += PRINT_SHEETS if options.print else ()
-        names += CATALOGUE_SHEETS if catalogue or piece else ()
-        names += PIECE_SHEETS if piece else ()
+        names += CATALOGUE_SHEETS if catalogue else ()
         names += PDFA_SHEETS if options.pdfa else ()
         names += EDITION_SHEETS if options.edition is not None else ()
         sheets = [self._sheet(name) for name in names + extra]
@@ -295,7 +290,8 @@ class Renderer:
         """One fiche as a catalogue lays it out (running from a right-hand page), without
         the margin boxes: binding.py puts its pages in a catalogue's skeleton."""
         html = self._catalogue_html([entry], options, "", piece=True)
-        return self._layout(html, [entry.source.parent], options, piece=True)
+        folders = [entry.source.parent]
+        return self._layout(html, folders, options, catalogue=True, extra=PIECE_SHEETS)
 
     def _catalogue_html(
         self, entries: list[Entry], options: RenderOptions, titre: str, filtre: str = "", **how
@@ -322,7 +318,6 @@ class Renderer:
         options: RenderOptions,
         catalogue: bool = False,
         extra: tuple[str, ...] = (),
-        piece: bool = False,
     ) -> Document:
         edition = options.edition
         logos = {logo.fichier.as_uri(): logo.fichier for logo in edition.logos} if edition else {}
@@ -334,7 +329,7 @@ class Renderer:
             ),
         )
         return document.render(
-            stylesheets=self.stylesheets(options, catalogue, extra, piece),
+            stylesheets=self.stylesheets(options, catalogue, extra),
             font_config=self.fonts,
             pdf_tags=True,
             pdf_variant=VARIANTS[options.pdfa],
@@ -404,12 +399,13 @@ class Renderer:
 def cmyk(options: RenderOptions) -> bool:
     """Print files are made for a CMYK press, except with --pdfa: the sRGB output intent of
     PDF/A forbids DeviceCMYK there (their marks and QR codes are DeviceGray, finishing.py)."""
-    return options.print and not options.pdfa
+    return ink_of(options.print, options.pdfa) == "cmyk"
 
 
 def nearly_empty(page) -> bool:
     """Whether the page's content fills less than NEARLY_EMPTY of its height."""
-    top, bottom = content_area(page).y0, content_area(page).y1
+    area = content_area(page)
+    top, bottom = area.y0, area.y1
     lowest = max((margin_bottom(p.box) for p in placed_boxes(page) if painted(p.box)), default=top)
     return lowest - top < NEARLY_EMPTY * (bottom - top)
 

@@ -15,6 +15,8 @@ WeasyPrint 70's tags, repaired with pikepdf in the finishing pass:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pikepdf
@@ -343,10 +345,18 @@ PDFUA_SCHEMA = """\
 def declare_pdfua(pdf: pikepdf.Pdf) -> None:
     """Add PDF/UA-1 identification to a PDF/A file's XMP: PDF/A accepts a property of
     another namespace only with its extension schema described beside it."""
+    with xmp_rdf(pdf) as rdf:
+        rdf.append(etree.fromstring(PDFUA_SCHEMA))
+
+
+@contextmanager
+def xmp_rdf(pdf: pikepdf.Pdf) -> Iterator[Any]:
+    """The XMP's rdf:RDF element, to add to; written back as a packet on leaving. With
+    lxml: pikepdf's own editor would stamp the current time, so the same fiche would no
+    longer give the same bytes."""
     stream = pdf.Root.Metadata
     root = etree.fromstring(stream.read_bytes())
-    rdf = root.find("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF")
-    rdf.append(etree.fromstring(PDFUA_SCHEMA))
+    yield root.find("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF")
     xml = etree.tostring(root, encoding="utf-8")
     packet = b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
     stream.write(packet + xml + b'\n<?xpacket end="w"?>')
