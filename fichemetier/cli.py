@@ -155,6 +155,11 @@ def _positive(text: str) -> int:
 
 def _edition_file(text: str) -> Path:
     path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(
+            f"{text} est un dossier : donnez le fichier de l'édition (par exemple "
+            "editions/exemple.yaml)"
+        )
     if not path.is_file():
         raise argparse.ArgumentTypeError(f"fichier d'édition introuvable : {text}")
     return path

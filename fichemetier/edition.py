@@ -32,7 +32,7 @@ from pydantic_core import PydanticCustomError
 
 from . import contrast
 from .errors import FicheProblem, shown
-from .load import Loc, line_of, load_fiche
+from .load import Kind, Loc, line_of, load_fiche
 from .logos import LogoError
 from .logos import check as check_logo
 from .model import Base, FileWords, Text, Url, field_path, local_file, located_errors
@@ -205,9 +205,16 @@ class Edition(Base):
         return digest.hexdigest()
 
 
+EDITION = Kind(
+    "un fichier d'édition",
+    "copiez editions/exemple.yaml pour commencer",
+    "titre: Salon de l'orientation",
+)
+
+
 def load_edition(path: Path) -> Edition:
     """Read and validate an edition file; FicheError with every located problem."""
-    loaded = load_fiche(path)
+    loaded = load_fiche(path, EDITION)
     try:
         edition = Edition.model_validate(loaded.data, context={"folder": path.parent})
     except ValidationError as exc:

@@ -71,22 +71,35 @@ def line_of(lines: dict[Loc, int], loc: Loc) -> int:
     return 1
 
 
-def load_fiche(path: Path) -> LoadedFiche:
-    """Read and parse one fiche file; raise FicheError with a line for any problem."""
+@dataclass(frozen=True)
+class Kind:
+    """What a YAML file is meant to be, for the messages about an empty or shapeless one:
+    a fiche, or an event's edition file (read by the same loader)."""
+
+    noun: str = "une fiche"
+    model: str = "copiez un modèle depuis fiches/ pour commencer"
+    example: str = "metier: …"
+
+
+FICHE = Kind()
+
+
+def load_fiche(path: Path, kind: Kind = FICHE) -> LoadedFiche:
+    """Read and parse one fiche file (or another `kind` of file read the same way); raise
+    FicheError with a line for any problem."""
     name = str(path)
     raw = _read(name, path)
     text = _decode(name, raw)
     if not text.strip():
-        raise _error(
-            name, 1, "le fichier est vide : copiez un modèle depuis fiches/ pour commencer"
-        )
+        raise _error(name, 1, f"le fichier est vide : {kind.model}")
     _prescan(name, text)
     document = _parse(name, text)
     if not isinstance(document, CommentedMap):
         raise _error(
             name,
             1,
-            "une fiche doit être une suite de champs « clé: valeur » (par exemple « metier: … »)",
+            f"{kind.noun} doit être une suite de champs « clé: valeur » "
+            f"(par exemple « {kind.example} »)",
         )
     lines: dict[Loc, int] = {}
     try:

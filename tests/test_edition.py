@@ -295,6 +295,22 @@ def test_a_bad_edition_stops_the_run_with_located_messages_and_writes_nothing(pr
     assert "Aucun PDF écrit" in err and not (project / "output").exists()
     assert main(["fiches", "--edition", "absent.yaml"]) == 2
     assert "fichier d'édition introuvable : absent.yaml" in capsys.readouterr().err
+    assert main(["fiches", "--edition", "fiches"]) == 2
+    assert "fiches est un dossier : donnez le fichier de l'édition" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "salon.yaml:1: le fichier est vide : copiez editions/exemple.yaml pour commencer"),
+        ("- Salon\n", "salon.yaml:1: un fichier d'édition doit être une suite de champs"),
+    ],
+)
+def test_an_empty_or_shapeless_edition_is_named_as_an_edition(project, capsys, text, message):
+    (project / "salon.yaml").write_text(text, "utf-8")
+    assert main(["fiches", "--edition", "salon.yaml", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(message) and "fiche" not in err.splitlines()[0]
 
 
 def test_an_edition_is_part_of_the_build_key():
