@@ -570,10 +570,71 @@ def _columns(box) -> tuple[int, float, float]:
     return count, (box.width + gap) / count - gap, gap
 
 
+#: Where `_inline_blocks_once` keeps a document's inline blocks as laid out.
+INLINE_BLOCKS = "_fichemetier_inline_blocks"
+
+
+def _inline_blocks_once(original):
+    """WeasyPrint 70's line breaker lays an inline block out again each time it tries it
+    on a line: a link's QR code and text (`.lien`, the column's width) is laid out after
+    the one before it on the same line, refused there, laid out again on the next line,
+    and again on the next page when the list moves there (13 layouts for 6 links in the
+    seed, ~1 ms each). Its layout does not depend on where it starts (it is a formatting
+    context of its own, laid out at the top of a boundless page): the same box, with the
+    same containing block width and height, page state (a page after the first truncates
+    margins at its top) and column state, is the same layout moved sideways. So this
+    keeps a copy of each as it was laid out, for the document's layout context, and
+    hands out copies moved to the new start. An inline block whose layout touched
+    anything outside itself (absolutely positioned or fixed boxes, footnotes, running
+    elements, boxes broken out of flow) or a table is always laid out again."""
+
+    @functools.wraps(original)
+    def inline_block_box_layout(context, box, position_x, skip_stack, containing_block, *rest):
+        absolute_boxes, fixed_boxes = rest
+        key = (
+            id(box),
+            repr(skip_stack),
+            containing_block.width,
+            containing_block.height,
+            context.current_page > 1,
+            context.forced_break,
+            context.in_column,
+        )
+        memo = context.__dict__.setdefault(INLINE_BLOCKS, {})
+        if (kept := memo.get(key)) is not None and kept[0] is box:
+            box.position_x, box.position_y = position_x, 0  # as the original sets them
+            laid = kept[1].deepcopy()
+            laid.translate(position_x - laid.position_x, 0)
+            return laid
+        before = _outside(context, absolute_boxes, fixed_boxes)
+        laid = original(context, box, position_x, skip_stack, containing_block, *rest)
+        if not box.is_table_wrapper and _outside(context, absolute_boxes, fixed_boxes) == before:
+            memo[key] = (box, laid.deepcopy())
+        return laid
+
+    inline_block_box_layout._fichemetier = True
+    return inline_block_box_layout
+
+
+def _outside(context, absolute_boxes, fixed_boxes) -> tuple:
+    """What a layout may add outside its box (`_inline_blocks_once`)."""
+    return (
+        len(absolute_boxes),
+        len(fixed_boxes),
+        len(context.broken_out_of_flow),
+        len(context.current_page_footnotes),
+        len(context.reported_footnotes),
+        sum(len(boxes) for pages in context.running_elements.values() for boxes in pages.values()),
+        context.forced_break,
+    )
+
+
 def install_fixes() -> None:
     """Install the fixes, once per process; they change nothing that is laid out."""
     if not getattr(block.columns_layout, "_fichemetier", False):
         block.columns_layout = _columns_filled(block.columns_layout)
+    if not getattr(inline.inline_block_box_layout, "_fichemetier", False):
+        inline.inline_block_box_layout = _inline_blocks_once(inline.inline_block_box_layout)
     if not getattr(line_break.Layout.setup, "_fichemetier", False):
         line_break.Layout.setup = _layout_setup(line_break.Layout.setup)
     if not isinstance(tinyhtml5.inputstream.characters_until_regex, _RegexCache):
