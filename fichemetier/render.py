@@ -20,7 +20,6 @@ from urllib.request import url2pathname
 
 import jinja2
 from weasyprint import CSS, HTML, Document
-from weasyprint.logger import LOGGER
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -247,7 +246,7 @@ class Renderer:
     def _substituted(self, name: str, text: str, values) -> CSS:
         """A sheet with its var() replaced; Unresolvable if WeasyPrint now drops a
         declaration (a value invalid there, which var() would have made inherited)."""
-        with logged(LOGGER) as records:
+        with logged(logging.getLogger("weasyprint")) as records:  # its documented logger
             sheet = CSS(
                 string=substitute(text, values),
                 base_url=(STYLES / name).as_uri(),

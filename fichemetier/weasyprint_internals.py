@@ -35,7 +35,13 @@ Touched, as of WeasyPrint 70:
 - `weasyprint.layout.block.columns_layout` (the name `block_level_layout_switch` calls),
   wrapped with a fast path for columns filled one after the other (`_columns_filled`),
   which uses `weasyprint.layout.column._create_column_box` and, from
-  `weasyprint.layout.block`, `block_box_layout`, `block_level_width`, `collapse_margin`.
+  `weasyprint.layout.block`, `block_box_layout`, `block_level_width`, `collapse_margin`;
+- `weasyprint.layout.inline.inline_block_box_layout(context, box, position_x, skip_stack,
+  containing_block, absolute_boxes, fixed_boxes)` (the name `atomic_box` calls), wrapped to
+  lay each inline block out once per document (`_inline_blocks_once`), with `Box.deepcopy`,
+  `Box.translate`, `is_table_wrapper` and, on the layout context, `current_page`,
+  `forced_break`, `in_column`, `broken_out_of_flow`, `current_page_footnotes`,
+  `reported_footnotes`, `running_elements`.
 
 Our own marks on WeasyPrint's boxes: the attributes `_fichemetier_mcid` and
 `_fichemetier_space`.
@@ -53,6 +59,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import tinyhtml5.inputstream
+from weasyprint import layout
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block, column, inline
 from weasyprint.layout.percent import percentage
@@ -91,9 +98,12 @@ NAMES = {
     "weasyprint.formatting_structure.boxes.Box": (
         boxes.Box,
         "border_box_x border_box_y border_width border_height content_box_x content_box_y "
-        "margin_height is_leader",
+        "margin_height is_leader deepcopy translate is_table_wrapper",
     ),
-    "weasyprint.layout.inline": (inline, "split_text_box remove_last_whitespace"),
+    "weasyprint.layout.inline": (
+        inline,
+        "split_text_box remove_last_whitespace inline_block_box_layout",
+    ),
     "weasyprint.pdf.stream.Stream": (Stream, "marked"),
     "weasyprint.text.line_break.Layout": (line_break.Layout, "setup"),
     "weasyprint.text.ffi.pango": (
@@ -107,6 +117,11 @@ NAMES = {
     ),
     "weasyprint.layout.column": (column, "columns_layout _create_column_box"),
 }
+#: The layout context's attributes `_inline_blocks_once` reads, set in its `__init__`.
+CONTEXT_ATTRIBUTES = (
+    "current_page forced_break in_column broken_out_of_flow current_page_footnotes "
+    "reported_footnotes running_elements"
+)
 #: The wrapped functions' first parameters, as our wrappers pass them on.
 SIGNATURES = {
     "weasyprint.layout.inline.split_text_box": (
@@ -120,6 +135,10 @@ SIGNATURES = {
     "weasyprint.pdf.stream.Stream.marked": (lambda: Stream.marked, ("self", "box", "tag")),
     "weasyprint.text.line_break.Layout.setup": (lambda: line_break.Layout.setup, ("self", "style")),
     "weasyprint.layout.column.columns_layout": (lambda: column.columns_layout, COLUMNS_ARGS),
+    "weasyprint.layout.inline.inline_block_box_layout": (
+        lambda: inline.inline_block_box_layout,
+        ("context", "box", "position_x", "skip_stack", "containing_block", "absolute_boxes"),
+    ),
     "weasyprint.layout.column._create_column_box": (
         lambda: column._create_column_box,
         ("box", "containing_block", "children", "width", "position_y"),
@@ -134,6 +153,12 @@ def missing() -> list[str]:
         for where, (owner, names) in NAMES.items()
         for name in names.split()
         if not hasattr(owner, name)
+    ]
+    made = inspect.getsource(layout.LayoutContext.__init__)
+    gone += [
+        f"weasyprint.layout.LayoutContext.{name}"
+        for name in CONTEXT_ATTRIBUTES.split()
+        if f"self.{name} =" not in made
     ]
     for where, (function, expected) in SIGNATURES.items():
         try:
