@@ -609,9 +609,11 @@ def _inline_blocks_once(original):
     same containing block width and height, page state (a page after the first truncates
     margins at its top) and column state, is the same layout moved sideways. So this
     keeps a copy of each as it was laid out, for the document's layout context, and
-    hands out copies moved to the new start. An inline block whose layout touched
-    anything outside itself (absolutely positioned or fixed boxes, footnotes, running
-    elements, boxes broken out of flow) or a table is always laid out again."""
+    hands out copies moved to the new start (equal to the PDF's precision: a width measured
+    at another place may differ in its last bit, not in its six decimals). An inline block
+    whose layout touched anything outside itself (absolutely positioned or fixed boxes,
+    footnotes, running elements, boxes broken out of flow) or a table is always laid out
+    again."""
 
     @functools.wraps(original)
     def inline_block_box_layout(context, box, position_x, skip_stack, containing_block, *rest):

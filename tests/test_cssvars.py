@@ -24,7 +24,7 @@ def test_the_last_root_rule_wins_and_values_refer_to_others():
 
 
 def test_every_var_is_replaced_at_any_depth():
-    found = root_values([":root { --m: 17mm; --f: 0mm; --p: \"Fiche Inter\", serif }"])
+    found = root_values([':root { --m: 17mm; --f: 0mm; --p: "Fiche Inter", serif }'])
     sheet = (
         ".b { margin: calc(-1 * (var(--m) + var(--f))); font-family: var(--p) }\n"
         "@page { @bottom-left { padding-left: var(--m) } }"
