@@ -606,8 +606,8 @@ def _inline_blocks_once(original):
     and again on the next page when the list moves there (13 layouts for 6 links in the
     seed, ~1 ms each). Its layout does not depend on where it starts (it is a formatting
     context of its own, laid out at the top of a boundless page): the same box, with the
-    same containing block width and height, page state (a page after the first truncates
-    margins at its top) and column state, is the same layout moved sideways. So this
+    same containing block width and height, page state (`_page_state`) and column state,
+    is the same layout moved sideways. So this
     keeps a copy of each as it was laid out, for the document's layout context, and
     hands out copies moved to the new start (equal to the PDF's precision: a width measured
     at another place may differ in its last bit, not in its six decimals). An inline block
@@ -623,8 +623,7 @@ def _inline_blocks_once(original):
             repr(skip_stack),
             containing_block.width,
             containing_block.height,
-            context.current_page > 1,
-            context.forced_break,
+            _page_state(context, box),
             context.in_column,
         )
         memo = context.__dict__.setdefault(INLINE_BLOCKS, {})
@@ -641,6 +640,20 @@ def _inline_blocks_once(original):
 
     inline_block_box_layout._fichemetier = True
     return inline_block_box_layout
+
+
+def _page_state(context, box) -> tuple[bool, bool] | None:
+    """What of the page an inline block's layout reads: on a page after the first, the
+    top margins of the blocks it starts with are truncated (unless the break was forced),
+    as `block_level_layout` and `_in_flow_layout` do; nothing, where they are all zero."""
+    stack = [box]
+    while stack:
+        child = stack.pop()
+        top = child.style["margin_top"]
+        if top != "auto" and getattr(top, "value", None) != 0:
+            return context.current_page > 1, context.forced_break
+        stack.extend(getattr(child, "children", ()))
+    return None
 
 
 def _outside(context, absolute_boxes, fixed_boxes) -> tuple:
