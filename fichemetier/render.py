@@ -438,17 +438,25 @@ class Renderer:
         return self.write(self.layout(fiche, folder, options), options)
 
 
+class _Kept(logging.Handler):
+    """Keeps the records it is given (`logged`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 @contextmanager
 def logged(logger: logging.Logger) -> Iterator[list[logging.LogRecord]]:
     """The warnings `logger` emits inside the block, whatever the application lets through."""
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
-    level = logger.level
-    logger.setLevel(logging.WARNING)  # whatever the application's logging lets through
+    handler, level = _Kept(), logger.level
+    logger.setLevel(logging.WARNING)
     logger.addHandler(handler)
     try:
-        yield records
+        yield handler.records
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
