@@ -9,9 +9,11 @@ nothing else: no network, no file elsewhere on the disk.
 from __future__ import annotations
 
 import gc
+import logging
 import mimetypes
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -24,6 +26,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from . import __version__
 from .catalogue import Entry, niveaux_of
 from .contrast import theme_colours
+from .cssvars import Unresolvable, root_values, substitute
 from .echelle import echelle
 from .finishing import Finishing, QRPlacement, finish, ink_of
 from .inline import links, paragraphs, qr_links
@@ -88,6 +91,9 @@ SLOW_PATH_WARNING = (
 #: thousands of boxes and styles that live as long as their document, so with the default
 #: (700) the collector ran ~330 times a fiche for nothing (~8 % of a warm render).
 YOUNG_GENERATION = 20_000
+#: Sets of stylesheets kept parsed, their custom properties substituted (cssvars.py): one
+#: per combination of options and edition colours a process meets; the oldest goes first.
+SHEET_SETS = 32
 
 
 install()  # the layout's notes for the tags (tagging.py, weasyprint_internals.py)
@@ -197,23 +203,59 @@ class Renderer:
         self.black_ink = theme_colours(STYLES / "encre.css")
         self.fonts = FontConfiguration()
         self._sheets: dict[str, CSS] = {}
+        self._resolved: dict[tuple, list[CSS]] = {}
         young, *older = gc.get_threshold()
         gc.set_threshold(max(young, YOUNG_GENERATION), *older)
 
     def stylesheets(
         self, options: RenderOptions, catalogue: bool = False, extra: tuple[str, ...] = ()
     ) -> list[CSS]:
-        """The parsed sheets for these options, each parsed once per process."""
+        """The parsed sheets for these options, each set made once per process."""
         names = STYLESHEETS + options.page.stylesheets
         names += PRINT_SHEETS if options.print else ()
         names += CATALOGUE_SHEETS if catalogue else ()
         names += PDFA_SHEETS if options.pdfa else ()
         names += EDITION_SHEETS if options.edition is not None else ()
-        sheets = [self._sheet(name) for name in names + extra]
-        if options.edition is not None and (css := options.edition.css()):
-            sheets.append(self._edition_sheet(css))
+        edition = (options.edition.css() if options.edition is not None else "") or ""
         # Last: a press's black ink wins over an edition's text colours too.
-        return sheets + [self._sheet(name) for name in BLACK_INK_SHEETS if cmyk(options)]
+        key = (names + extra, edition, BLACK_INK_SHEETS if cmyk(options) else ())
+        if key not in self._resolved:
+            if len(self._resolved) >= SHEET_SETS:
+                del self._resolved[next(iter(self._resolved))]  # the oldest set
+            self._resolved[key] = self._resolved_set(*key)
+        return self._resolved[key]
+
+    def _resolved_set(self, names: tuple[str, ...], edition: str, last: tuple[str, ...]):
+        """The set with the custom properties' values put in (cssvars.py): a sheet that
+        uses none is shared as parsed; the set as it is where that could change a value."""
+        names = (*names, "", *last) if edition else names + last  # "": the edition's
+        texts = [(STYLES / name).read_text(encoding="utf-8") if name else edition for name in names]
+        try:
+            values = root_values(texts)
+            return [
+                self._substituted(name, text, values) if "var(" in text else self._plain(name, text)
+                for name, text in zip(names, texts, strict=True)
+            ]
+        except Unresolvable:
+            return [self._plain(name, text) for name, text in zip(names, texts, strict=True)]
+
+    def _plain(self, name: str, text: str) -> CSS:
+        """A sheet as written, shared by every set (`name` "": the edition's colours)."""
+        return self._sheet(name) if name else self._edition_sheet(text)
+
+    def _substituted(self, name: str, text: str, values) -> CSS:
+        """A sheet with its var() replaced; Unresolvable if WeasyPrint now drops a
+        declaration (a value invalid there, which var() would have made inherited)."""
+        with logged(logging.getLogger("weasyprint")) as records:  # its documented logger
+            sheet = CSS(
+                string=substitute(text, values),
+                base_url=(STYLES / name).as_uri(),
+                font_config=self.fonts,
+                url_fetcher=LocalOnlyFetcher([STYLES]),
+            )
+        if records:
+            raise Unresolvable(records[0].getMessage())
+        return sheet
 
     def _edition_sheet(self, css: str) -> CSS:
         """An edition's colours, after the theme's (the same selector: the later wins)."""
@@ -394,6 +436,30 @@ class Renderer:
         """Layout and PDF in one go."""
         options = options or RenderOptions()
         return self.write(self.layout(fiche, folder, options), options)
+
+
+class _Kept(logging.Handler):
+    """Keeps the records it is given (`logged`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def logged(logger: logging.Logger) -> Iterator[list[logging.LogRecord]]:
+    """The warnings `logger` emits inside the block, whatever the application lets through."""
+    handler, level = _Kept(), logger.level
+    logger.setLevel(logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        yield handler.records
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def cmyk(options: RenderOptions) -> bool:

@@ -35,7 +35,13 @@ Touched, as of WeasyPrint 70:
 - `weasyprint.layout.block.columns_layout` (the name `block_level_layout_switch` calls),
   wrapped with a fast path for columns filled one after the other (`_columns_filled`),
   which uses `weasyprint.layout.column._create_column_box` and, from
-  `weasyprint.layout.block`, `block_box_layout`, `block_level_width`, `collapse_margin`.
+  `weasyprint.layout.block`, `block_box_layout`, `block_level_width`, `collapse_margin`;
+- `weasyprint.layout.inline.inline_block_box_layout(context, box, position_x, skip_stack,
+  containing_block, absolute_boxes, fixed_boxes)` (the name `atomic_box` calls), wrapped to
+  lay each inline block out once per document (`_inline_blocks_once`), with `Box.deepcopy`,
+  `Box.translate`, `is_table_wrapper` and, on the layout context, `current_page`,
+  `forced_break`, `in_column`, `broken_out_of_flow`, `current_page_footnotes`,
+  `reported_footnotes`, `running_elements`.
 
 Our own marks on WeasyPrint's boxes: the attributes `_fichemetier_mcid` and
 `_fichemetier_space`.
@@ -53,6 +59,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import tinyhtml5.inputstream
+from weasyprint import layout
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block, column, inline
 from weasyprint.layout.percent import percentage
@@ -91,9 +98,12 @@ NAMES = {
     "weasyprint.formatting_structure.boxes.Box": (
         boxes.Box,
         "border_box_x border_box_y border_width border_height content_box_x content_box_y "
-        "margin_height is_leader",
+        "margin_height is_leader deepcopy translate is_table_wrapper",
     ),
-    "weasyprint.layout.inline": (inline, "split_text_box remove_last_whitespace"),
+    "weasyprint.layout.inline": (
+        inline,
+        "split_text_box remove_last_whitespace inline_block_box_layout",
+    ),
     "weasyprint.pdf.stream.Stream": (Stream, "marked"),
     "weasyprint.text.line_break.Layout": (line_break.Layout, "setup"),
     "weasyprint.text.ffi.pango": (
@@ -107,6 +117,11 @@ NAMES = {
     ),
     "weasyprint.layout.column": (column, "columns_layout _create_column_box"),
 }
+#: The layout context's attributes `_inline_blocks_once` reads, set in its `__init__`.
+CONTEXT_ATTRIBUTES = (
+    "current_page forced_break in_column broken_out_of_flow current_page_footnotes "
+    "reported_footnotes running_elements"
+)
 #: The wrapped functions' first parameters, as our wrappers pass them on.
 SIGNATURES = {
     "weasyprint.layout.inline.split_text_box": (
@@ -120,6 +135,10 @@ SIGNATURES = {
     "weasyprint.pdf.stream.Stream.marked": (lambda: Stream.marked, ("self", "box", "tag")),
     "weasyprint.text.line_break.Layout.setup": (lambda: line_break.Layout.setup, ("self", "style")),
     "weasyprint.layout.column.columns_layout": (lambda: column.columns_layout, COLUMNS_ARGS),
+    "weasyprint.layout.inline.inline_block_box_layout": (
+        lambda: inline.inline_block_box_layout,
+        ("context", "box", "position_x", "skip_stack", "containing_block", "absolute_boxes"),
+    ),
     "weasyprint.layout.column._create_column_box": (
         lambda: column._create_column_box,
         ("box", "containing_block", "children", "width", "position_y"),
@@ -134,6 +153,12 @@ def missing() -> list[str]:
         for where, (owner, names) in NAMES.items()
         for name in names.split()
         if not hasattr(owner, name)
+    ]
+    made = inspect.getsource(layout.LayoutContext.__init__)
+    gone += [
+        f"weasyprint.layout.LayoutContext.{name}"
+        for name in CONTEXT_ATTRIBUTES.split()
+        if f"self.{name} =" not in made
     ]
     for where, (function, expected) in SIGNATURES.items():
         try:
@@ -570,10 +595,86 @@ def _columns(box) -> tuple[int, float, float]:
     return count, (box.width + gap) / count - gap, gap
 
 
+#: Where `_inline_blocks_once` keeps a document's inline blocks as laid out.
+INLINE_BLOCKS = "_fichemetier_inline_blocks"
+
+
+def _inline_blocks_once(original):
+    """WeasyPrint 70's line breaker lays an inline block out again each time it tries it
+    on a line: a link's QR code and text (`.lien`, the column's width) is laid out after
+    the one before it on the same line, refused there, laid out again on the next line,
+    and again on the next page when the list moves there (13 layouts for 6 links in the
+    seed, ~1 ms each). Its layout does not depend on where it starts (it is a formatting
+    context of its own, laid out at the top of a boundless page): the same box, with the
+    same containing block width and height, page state (`_page_state`) and column state,
+    is the same layout moved sideways. So this
+    keeps a copy of each as it was laid out, for the document's layout context, and
+    hands out copies moved to the new start (equal to the PDF's precision: a width measured
+    at another place may differ in its last bit, not in its six decimals). An inline block
+    whose layout touched anything outside itself (absolutely positioned or fixed boxes,
+    footnotes, running elements, boxes broken out of flow) or a table is always laid out
+    again."""
+
+    @functools.wraps(original)
+    def inline_block_box_layout(context, box, position_x, skip_stack, containing_block, *rest):
+        absolute_boxes, fixed_boxes = rest
+        key = (
+            id(box),
+            repr(skip_stack),
+            containing_block.width,
+            containing_block.height,
+            _page_state(context, box),
+            context.in_column,
+        )
+        memo = context.__dict__.setdefault(INLINE_BLOCKS, {})
+        if (kept := memo.get(key)) is not None and kept[0] is box:
+            box.position_x, box.position_y = position_x, 0  # as the original sets them
+            laid = kept[1].deepcopy()
+            laid.translate(position_x - laid.position_x, 0)
+            return laid
+        before = _outside(context, absolute_boxes, fixed_boxes)
+        laid = original(context, box, position_x, skip_stack, containing_block, *rest)
+        if not box.is_table_wrapper and _outside(context, absolute_boxes, fixed_boxes) == before:
+            memo[key] = (box, laid.deepcopy())
+        return laid
+
+    inline_block_box_layout._fichemetier = True
+    return inline_block_box_layout
+
+
+def _page_state(context, box) -> tuple[bool, bool] | None:
+    """What of the page an inline block's layout reads: on a page after the first, the
+    top margins of the blocks it starts with are truncated (unless the break was forced),
+    as `block_level_layout` and `_in_flow_layout` do; nothing, where they are all zero."""
+    stack = [box]
+    while stack:
+        child = stack.pop()
+        top = child.style["margin_top"]
+        if top != "auto" and getattr(top, "value", None) != 0:
+            return context.current_page > 1, context.forced_break
+        stack.extend(getattr(child, "children", ()))
+    return None
+
+
+def _outside(context, absolute_boxes, fixed_boxes) -> tuple:
+    """What a layout may add outside its box (`_inline_blocks_once`)."""
+    return (
+        len(absolute_boxes),
+        len(fixed_boxes),
+        len(context.broken_out_of_flow),
+        len(context.current_page_footnotes),
+        len(context.reported_footnotes),
+        sum(len(boxes) for pages in context.running_elements.values() for boxes in pages.values()),
+        context.forced_break,
+    )
+
+
 def install_fixes() -> None:
     """Install the fixes, once per process; they change nothing that is laid out."""
     if not getattr(block.columns_layout, "_fichemetier", False):
         block.columns_layout = _columns_filled(block.columns_layout)
+    if not getattr(inline.inline_block_box_layout, "_fichemetier", False):
+        inline.inline_block_box_layout = _inline_blocks_once(inline.inline_block_box_layout)
     if not getattr(line_break.Layout.setup, "_fichemetier", False):
         line_break.Layout.setup = _layout_setup(line_break.Layout.setup)
     if not isinstance(tinyhtml5.inputstream.characters_until_regex, _RegexCache):

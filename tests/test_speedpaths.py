@@ -1,8 +1,8 @@
 """The speed paths change no page: a fiche made by a warm process (stylesheets, fonts,
 QR codes and the HTML parser's regexes cached, after other fiches) is the very PDF a fresh
 process makes of it first; and the pages are the pixels WeasyPrint's own path gives
-(compressed by WeasyPrint, its font-features cache, tinyhtml5's regex cache and its
-columns layout as shipped).
+(compressed by WeasyPrint, its font-features cache, tinyhtml5's regex cache, its
+columns and inline-block layout and its var() as shipped).
 Also: WeasyPrint finds its native libraries by soname (libraries.py) and gets the same
 files as the long way."""
 
@@ -27,7 +27,8 @@ from .test_fuzz import fiches
 
 #: Run in a fresh process: each fiche with a new Renderer and no QR code cached. With
 #: "plain", WeasyPrint's own path: it compresses the PDF, and our fixes are undone (the
-#: columns laid out by WeasyPrint's own `columns_layout`, measure first).
+#: columns laid out by WeasyPrint's own `columns_layout`, measure first; each inline block
+#: laid out at each try; the sheets' var() resolved by WeasyPrint, per element).
 FRESH = textwrap.dedent(
     """
     import sys
@@ -36,10 +37,10 @@ FRESH = textwrap.dedent(
     import pikepdf
     import tinyhtml5.inputstream
     from weasyprint import Document
-    from weasyprint.layout import block
+    from weasyprint.layout import block, inline
     from weasyprint.text import line_break
 
-    from fichemetier import finishing, qrcodes
+    from fichemetier import finishing, qrcodes, render
     from fichemetier.load import load_fiche
     from fichemetier.model import validate
     from fichemetier.render import Renderer
@@ -48,6 +49,12 @@ FRESH = textwrap.dedent(
     if mode == "plain":
         line_break.Layout.setup = line_break.Layout.setup.__wrapped__
         block.columns_layout = block.columns_layout.__wrapped__
+        inline.inline_block_box_layout = inline.inline_block_box_layout.__wrapped__
+
+        def as_written(texts):
+            raise render.Unresolvable("var() left to WeasyPrint")
+
+        render.root_values = as_written
         tinyhtml5.inputstream.characters_until_regex = {}
         write_pdf = Document.write_pdf
         Document.write_pdf = lambda self, *a, uncompressed_pdf=False, **k: write_pdf(

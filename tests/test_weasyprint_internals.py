@@ -160,3 +160,64 @@ def test_a_badge_covered_by_the_real_one_is_not_painted():
     assert first.background is not None and second.background is not None
     internals.unpaint_covered_badges(document)
     assert first.background is None and second.background is not None
+
+
+#: Links as the fiches print them: inline blocks the line's width (one a line, each tried
+#: after the one before it first), a float and a text beside it, over two pages.
+LINKS = (
+    """<html><style>
+@page { size: 80mm 60mm; margin: 5mm } body { font-size: 8pt }
+li { display: inline-block; width: 100%; margin: 0 3mm 1mm 0; vertical-align: top }
+.qr { float: left; width: 12mm; height: 12mm; margin-right: 2mm }
+.t { display: block; margin-left: 14mm }
+</style><p>Une liste de liens :</p><ul>"""
+    + "".join(
+        f'<li><span class="qr"></span><span class="t">lien {n} texte assez long pour deux lignes'
+        "</span></li>"
+        for n in range(6)
+    )
+    + "</ul></html>"
+)
+
+
+def test_an_inline_block_tried_again_is_the_layout_it_had(monkeypatch):
+    """Laid out once and moved (`_inline_blocks_once`): the same boxes at the same places
+    and the same PDF as when WeasyPrint lays it out at every try, in fewer layouts. To the
+    PDF's precision (a millionth): a width measured elsewhere may differ in its last bit."""
+    from weasyprint.layout import inline
+
+    internals.install()
+    laid = []
+    original = inline.inline_block_box_layout.__wrapped__
+
+    def counted(*args):
+        laid.append(args[1])
+        return original(*args)
+
+    def made():
+        document = HTML(string=LINKS).render()
+        boxes = [
+            (
+                type(box).__name__,
+                *(round(v, 6) for v in (box.position_x, box.position_y, box.width)),
+            )
+            for page in document.pages
+            for box in every_box(page._page_box)
+        ]
+        return boxes, document.write_pdf(), len(document.pages)
+
+    monkeypatch.setattr(inline, "inline_block_box_layout", counted)
+    every_try = made()
+    tries = len(laid)
+    laid.clear()
+    monkeypatch.setattr(inline, "inline_block_box_layout", internals._inline_blocks_once(counted))
+    once = made()
+    assert every_try[2] == 2, "the list should go on over the next page"
+    assert len(laid) < tries  # at most once per link and page state (first, later)
+    assert once == every_try
+
+
+def every_box(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from every_box(child)
