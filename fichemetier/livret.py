@@ -83,11 +83,28 @@ def impose(parts: list[bytes]) -> bytes:
                 w, h = _size(page)
                 x0 = middle - w if on_left else middle  # both pages against the fold
                 y0 = (height - h) / 2
-                side.add_overlay(page, pikepdf.Rectangle(x0, y0, x0 + w, y0 + h))
+                _place(side, page, pikepdf.Rectangle(x0, y0, x0 + w, y0 + h), number)
         _describe(out, sources[0])
         data = io.BytesIO()
         out.save(data, deterministic_id=True)
     return data.getvalue()
+
+
+def _place(side: pikepdf.Page, page: pikepdf.Page, rect: pikepdf.Rectangle, number: int) -> None:
+    """`page` drawn in `rect` of `side`, as pikepdf's `add_overlay` does, but under a name
+    of its own (`/Page3`): add_overlay names it at random, and the same booklet would not
+    give the same bytes twice."""
+    import pikepdf
+
+    form = page.as_form_xobject()
+    name = side.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(f"/Page{number}"))
+    side.contents_add(b"q\n", prepend=True)
+    side.contents_add(b"Q\n")
+    placement = side.calc_form_xobject_placement(
+        form, name, rect, allow_shrink=True, allow_expand=True
+    )
+    side.contents_add(placement)
+    side.contents_coalesce()
 
 
 def _size(page: pikepdf.Page) -> tuple[float, float]:

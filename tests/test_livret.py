@@ -299,3 +299,11 @@ def test_the_back_pages_code_is_printed_as_every_other_one(renderer):
     assert code.url == PLUS_LOIN
     assert code.module / MM >= 0.33
     assert code.module * _modules(code.url) / MM == pytest.approx(SIDE_MM, abs=0.01)
+
+
+def test_the_same_booklet_gives_the_same_bytes(renderer, entries, booklets):
+    """The build cache and a print shop's comparison of two runs both rely on it: the
+    pages' names in the sheets were random (pikepdf's add_overlay)."""
+    _, first = booklets[3]
+    _, again = fiche_booklet(renderer, entries["Développeur back end"])
+    assert again == first
