@@ -77,3 +77,5 @@ fi
 # compiling ~40 modules (~35 ms a run where PYTHONDONTWRITEBYTECODE is set, and the
 # first run elsewhere). Quick when nothing changed; pip wrote the libraries' already.
 .venv/bin/python -m compileall -q fichemetier >/dev/null
+# And the templates' compiled code (templates/__pycache__, see fichemetier/precompiled.py).
+.venv/bin/python -m fichemetier.precompiled
