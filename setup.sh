@@ -79,3 +79,5 @@ fi
 .venv/bin/python -m compileall -q fichemetier >/dev/null
 # And the templates' compiled code (templates/__pycache__, see fichemetier/precompiled.py).
 .venv/bin/python -m fichemetier.precompiled
+# And WeasyPrint's C declarations as cffi's data (see fichemetier/declarations.py).
+.venv/bin/python -m fichemetier.declarations

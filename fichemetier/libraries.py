@@ -1,7 +1,8 @@
 """How WeasyPrint loads its libraries: quickly, for a fresh process's first page.
 
-Three changes to how two of WeasyPrint's modules load (and nothing else), each measured on
-a cold `generate.py` of one fiche, each checked by tests/test_libraries.py:
+Four changes to how two of WeasyPrint's modules load (and nothing else), each measured on
+a cold `generate.py` of one fiche, each checked by tests/test_libraries.py and
+tests/test_declarations.py:
 
 1. Native libraries by soname (`weasyprint.text.ffi`, WeasyPrint 70). That module tries
    several names for each native library, Windows' and macOS' first; cffi hands each name
@@ -11,13 +12,16 @@ a cold `generate.py` of one fiche, each checked by tests/test_libraries.py:
    the soname (`libpango-1.0.so.0`), which the dynamic loader finds by itself in its
    cache: the very file the long way found. So while that module runs, a name is looked
    up nowhere else.
-2. C types named once parsed quickly (cffi 2.x). Each new type WeasyPrint names
-   (`ffi.new("hb_codepoint_t[42]")`, one per glyph count) is parsed by cffi with a
-   `typedef int X;` line for every typedef of WeasyPrint's whole cdef, ~2 ms a type, 16
-   types (~30 ms) in a fresh process's first fiche and more in each later one. Only the
-   typedef names the type itself uses change how it parses: cffi's own parser is given
-   those alone (~0.1 ms); the type is then built from all the declarations, as before.
-3. fontTools' subsetter and instancer imported when used (`weasyprint.pdf.fonts`). They
+2. Its C declarations read once (`weasyprint.text.ffi`'s `cffi.FFI().cdef`, ~45 ms with
+   pycparser): kept as cffi's own data and loaded in ~1 ms (declarations.py).
+3. Where they are parsed after all (nothing kept yet), the C types named later are parsed
+   quickly (cffi 2.x). Each new type WeasyPrint names (`ffi.new("hb_codepoint_t[42]")`,
+   one per glyph count) is parsed by cffi with a `typedef int X;` line for every typedef
+   of WeasyPrint's whole cdef, ~2 ms a type, 16 types (~30 ms) in a fresh process's
+   first fiche and more in each later one. Only the typedef names the type itself uses
+   change how it parses: cffi's own parser is given those alone (~0.1 ms); the type is
+   then built from all the declarations, as before.
+4. fontTools' subsetter and instancer imported when used (`weasyprint.pdf.fonts`). They
    cost ~50 ms to import and serve only the slow paths (no libharfbuzz-subset0, a variable
    or colour font); the module gets stand-ins that import the real ones on first use.
 
@@ -77,21 +81,44 @@ def _sonames_only(module: types.ModuleType) -> Iterator[None]:
     original = ctypes.util.find_library
     ctypes.util.find_library = lambda name: None
     try:
-        yield
+        with _declared_once(module):
+            yield
     finally:
         ctypes.util.find_library = original
+
+
+@contextmanager
+def _declared_once(module: types.ModuleType) -> Iterator[None]:
+    """The module's `cffi.FFI()` reads its declarations once for all (see 2.), or the
+    types it is asked for are parsed quickly (see 3.)."""
+    import cffi
+
+    from .declarations import DeclaredOnce
+
+    original = cffi.FFI
+    cffi.FFI = lambda *args, **kwargs: DeclaredOnce(original)
+    try:
+        yield
+    finally:
+        cffi.FFI = original
     ffi = getattr(module, "ffi", None)
+    if isinstance(ffi, DeclaredOnce):
+        ffi = ffi._chosen()
+        module.__dict__["ffi"] = ffi  # what WeasyPrint's modules import from it
     if ffi is not None:
         quick_types(ffi)
 
 
 def quick_types(ffi) -> None:
-    """Parse the types `ffi` is asked for with only the typedefs they name (see 2.)."""
+    """Parse the types `ffi` is asked for with only the typedefs they name (see 3.)."""
     import cffi
+
+    if not isinstance(ffi, cffi.FFI) or not cffi.__version__.startswith(CFFI_VERSIONS):
+        return  # the FFI of kept declarations (2.) parses types in C, quickly
     from cffi.cparser import Parser
 
     parser = getattr(ffi, "_parser", None)
-    if not cffi.__version__.startswith(CFFI_VERSIONS) or not isinstance(parser, Parser):
+    if not isinstance(parser, Parser):
         return
     parser.parse_type_and_quals = lambda cdecl: Parser.parse_type_and_quals(
         _NamedTypedefsOnly(parser), cdecl
@@ -126,7 +153,7 @@ class _NamedTypedefsOnly:
 
 @contextmanager
 def _fonttools_on_first_use(module: types.ModuleType) -> Iterator[None]:
-    """While `weasyprint.pdf.fonts` runs, LAZY_FONTTOOLS are stand-ins (see 3.)."""
+    """While `weasyprint.pdf.fonts` runs, LAZY_FONTTOOLS are stand-ins (see 4.)."""
     stand_ins = {name: _stand_in(name, names) for name, names in LAZY_FONTTOOLS.items()}
     put = {name: stand_in for name, stand_in in stand_ins.items() if name not in sys.modules}
     sys.modules.update(put)
@@ -181,17 +208,9 @@ LOADERS: dict[str, Callable[[types.ModuleType], Any]] = {
 
 def install() -> None:
     """Once per process. The soname lookup is Linux's (elsewhere find_library is what
-    finds the libraries); the other two are the same everywhere."""
+    finds the libraries); the others are the same everywhere."""
     if any(isinstance(finder, _QuickLoading) for finder in sys.meta_path):
         return
     if not sys.platform.startswith("linux"):
-        LOADERS["weasyprint.text.ffi"] = _types_only
+        LOADERS["weasyprint.text.ffi"] = _declared_once
     sys.meta_path.insert(0, _QuickLoading())
-
-
-@contextmanager
-def _types_only(module: types.ModuleType) -> Iterator[None]:
-    yield
-    ffi = getattr(module, "ffi", None)
-    if ffi is not None:
-        quick_types(ffi)

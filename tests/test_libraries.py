@@ -35,21 +35,33 @@ TYPES = (
 )
 
 
-def test_the_types_are_those_cffi_parses_itself():
-    from weasyprint.text.ffi import ffi
+@pytest.fixture(scope="module")
+def parsed_ffi():
+    """An FFI of WeasyPrint's declarations as cffi parses them (the one WeasyPrint gets
+    when no kept declarations serve, declarations.py), with the quick type parsing."""
+    import cffi
+    import weasyprint.text.ffi  # noqa: F401  (its declarations are seen)
 
-    parser = ffi._parser
+    from fichemetier.declarations import SEEN
+
+    ffi = cffi.FFI()
+    ffi.cdef(SEEN[0])
+    libraries.quick_types(ffi)
+    return ffi
+
+
+def test_the_types_are_those_cffi_parses_itself(parsed_ffi):
+    parser = parsed_ffi._parser
     assert "parse_type_and_quals" in vars(parser), "the quick parsing is not installed"
     for cdecl in TYPES:
         assert parser.parse_type_and_quals(cdecl) == Parser.parse_type_and_quals(parser, cdecl)
 
 
-def test_an_unknown_type_is_still_an_error():
+def test_an_unknown_type_is_still_an_error(parsed_ffi):
     from cffi import CDefError
-    from weasyprint.text.ffi import ffi
 
     with pytest.raises(CDefError):
-        ffi.typeof("NoSuchType *")
+        parsed_ffi.typeof("NoSuchType *")
 
 
 LAZY = textwrap.dedent(
