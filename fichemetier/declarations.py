@@ -81,10 +81,10 @@ def keep(source: str, path: Path = KEPT) -> None:
 
 def arguments(source: str) -> dict[str, Any]:
     """What cffi's out-of-line module for `source` passes to `_cffi_backend.FFI`."""
-    import cffi
+    from cffi.api import FFI  # the class itself: `cffi.FFI` may be DeclaredOnce now
     from cffi.recompiler import make_py_source
 
-    ffi = cffi.FFI()
+    ffi = FFI()
     ffi.cdef(source)
     with tempfile.TemporaryDirectory() as folder:
         module = Path(folder) / f"{MODULE}.py"

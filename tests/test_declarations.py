@@ -172,6 +172,40 @@ def test_declared_once_parses_then_keeps(source, tmp_path, monkeypatch):
     assert second.RTLD_NOW == first.RTLD_NOW
 
 
+FIRST_RUN = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+
+    sys.dont_write_bytecode = False  # as on a machine where Python writes bytecode
+    from fichemetier import declarations
+
+    path = Path(sys.argv[1])
+    declarations.kept.__defaults__ = declarations.keep.__defaults__ = (path,)
+    import weasyprint.text.ffi as module
+
+    print(type(module.ffi).__module__, path.exists())
+    """
+)
+
+
+def test_the_first_run_keeps_them_for_the_next(tmp_path):
+    """Where Python writes bytecode, the first process that parses the declarations keeps
+    them (while WeasyPrint's module runs, with `cffi.FFI` standing in); the next reads."""
+    path = tmp_path / "cdef.marshal"
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", FIRST_RUN, str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        ).stdout.split()
+        for _ in range(2)
+    ]
+    assert runs == [["cffi.api", "True"], ["_cffi_backend", "True"]]
+
+
 RENDER = textwrap.dedent(
     """
     import sys
