@@ -4,11 +4,11 @@ segno (1.6) tries the 8 data masks of ISO 18004 § 7.8 and keeps the one with th
 penalty; done module by module in Python, that is ~80 % of a code's ~10 ms, and a fiche
 has ten codes (the cold start of one fiche paid ~100 ms for them). Here segno makes the
 code once with mask 0; the unmasked modules are read back from it, and each mask is
-scored by whole rows at once (bytes, regular expressions, integers) with segno's own rules
-(`segno.encoder.mask_scores`, its quirks included); the best is then applied and its
-format information written by segno's own functions. tests/test_qrmask.py checks the
-scores and the matrices against segno's for a corpus of URLs. Any other segno version,
-or a matrix this does not expect, is left to segno.
+scored by whole lines at once (rows and columns as bytes, then as the bits of one
+integer) with segno's own rules (`segno.encoder.mask_scores`, its quirks included); the
+best is then applied and its format information written by segno's own functions.
+tests/test_qrmask.py checks the scores and the matrices against segno's for a corpus of
+URLs. Another segno than 1.6, or a matrix this does not expect, is left to segno.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from functools import cache
 import segno
 from segno import encoder
 
-#: The segno whose rules `_penalty` repeats (re-check `encoder.mask_scores` at an upgrade).
-SEGNO_VERSION = "1.6.6"
-#: The modules as digits of a binary number: dark ones as 1, or light ones as 1.
-_DARK = bytes.maketrans(b"\x00\x01\x02", b"010")  # a line's modules as binary digits
+#: The segno whose rules `penalties` repeats (re-check `encoder.mask_scores` at an upgrade).
+SEGNO_VERSION = "1.6."
+#: A line's modules as the digits of a binary number: the dark ones as 1, or the light ones
+#: (the byte that ends each line, 2, is 0 in both).
+_DARK = bytes.maketrans(b"\x00\x01\x02", b"010")
 _LIGHT = bytes.maketrans(b"\x00\x01\x02", b"100")
 _FINDER_LIKE = b"\x01\x00\x01\x01\x01\x00\x01"  # 1:1:3:1:1 (penalty N3)
 
@@ -29,7 +30,7 @@ _FINDER_LIKE = b"\x01\x00\x01\x01\x01\x00\x01"  # 1:1:3:1:1 (penalty N3)
 def make(content: str, version: int, error: str) -> tuple[bytes, ...]:
     """The rows of `segno.make(content, version=version, error=error, boost_error=True,
     micro=False).matrix`, as bytes of 0 and 1."""
-    if segno.__version__ != SEGNO_VERSION:
+    if not segno.__version__.startswith(SEGNO_VERSION):
         return _segno(content, version, error)
     code = encoder.encode(content, error, version, mask=0, micro=False, boost_error=True)
     size = len(code.matrix)
