@@ -12,7 +12,7 @@ tests/test_declarations.py:
    the soname (`libpango-1.0.so.0`), which the dynamic loader finds by itself in its
    cache: the very file the long way found. So while that module runs, a name is looked
    up nowhere else.
-2. Its C declarations read once (`weasyprint.text.ffi`'s `cffi.FFI().cdef`, ~45 ms with
+2. Its C declarations read once, on Linux (`weasyprint.text.ffi`'s `cffi.FFI().cdef`, ~45 ms with
    pycparser): kept as cffi's own data and loaded in ~1 ms (declarations.py).
 3. Where they are parsed after all (nothing kept yet), the C types named later are parsed
    quickly (cffi 2.x). Each new type WeasyPrint names (`ffi.new("hb_codepoint_t[42]")`,
@@ -207,10 +207,19 @@ LOADERS: dict[str, Callable[[types.ModuleType], Any]] = {
 
 
 def install() -> None:
-    """Once per process. The soname lookup is Linux's (elsewhere find_library is what
-    finds the libraries); the others are the same everywhere."""
+    """Once per process. The soname lookup and the kept declarations are Linux's
+    (elsewhere find_library is what finds the libraries, and the FFI of kept declarations
+    would not ask it); the others are the same everywhere."""
     if any(isinstance(finder, _QuickLoading) for finder in sys.meta_path):
         return
     if not sys.platform.startswith("linux"):
-        LOADERS["weasyprint.text.ffi"] = _declared_once
+        LOADERS["weasyprint.text.ffi"] = _types_only
     sys.meta_path.insert(0, _QuickLoading())
+
+
+@contextmanager
+def _types_only(module: types.ModuleType) -> Iterator[None]:
+    yield
+    ffi = getattr(module, "ffi", None)
+    if ffi is not None:
+        quick_types(ffi)
