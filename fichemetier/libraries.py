@@ -1,65 +1,225 @@
-"""How WeasyPrint finds Pango, HarfBuzz and fontconfig: quickly, on Linux.
+"""How WeasyPrint loads its libraries: quickly, for a fresh process's first page.
 
-WeasyPrint 70 (`weasyprint/text/ffi.py`) tries several names for each native library,
-Windows' and macOS' first; cffi hands each name that is no file to
-`ctypes.util.find_library`, which on Linux runs `ldconfig -p`, then gcc and ld, for every
-name that fails: 54 processes started before the first page of a fresh process (~130 ms
-of CPU in them, and the waiting). On Linux each list ends with the soname
-(`libpango-1.0.so.0`), which the dynamic loader finds by itself in its cache: the very
-file the long way found. So while that one module runs (and only then), a name is looked
-up nowhere else. Installed by the package (`fichemetier/__init__.py`), before any module
-imports WeasyPrint; checked by tests/test_speedpaths.py.
+Four changes to how two of WeasyPrint's modules load (and nothing else), each measured on
+a cold `generate.py` of one fiche, each checked by tests/test_libraries.py and
+tests/test_declarations.py:
+
+1. Native libraries by soname (`weasyprint.text.ffi`, WeasyPrint 70). That module tries
+   several names for each native library, Windows' and macOS' first; cffi hands each name
+   that is no file to `ctypes.util.find_library`, which on Linux runs `ldconfig -p`, then
+   gcc and ld, for every name that fails: 54 processes started before the first page of a
+   fresh process (~130 ms of CPU in them, and the waiting). On Linux each list ends with
+   the soname (`libpango-1.0.so.0`), which the dynamic loader finds by itself in its
+   cache: the very file the long way found. So while that module runs, a name is looked
+   up nowhere else.
+2. Its C declarations read once, on Linux (`weasyprint.text.ffi`'s `cffi.FFI().cdef`, ~45 ms with
+   pycparser): kept as cffi's own data and loaded in ~1 ms (declarations.py).
+3. Where they are parsed after all (nothing kept yet), the C types named later are parsed
+   quickly (cffi 2.x). Each new type WeasyPrint names (`ffi.new("hb_codepoint_t[42]")`,
+   one per glyph count) is parsed by cffi with a `typedef int X;` line for every typedef
+   of WeasyPrint's whole cdef, ~2 ms a type, 16 types (~30 ms) in a fresh process's
+   first fiche and more in each later one. Only the typedef names the type itself uses
+   change how it parses: cffi's own parser is given those alone (~0.1 ms); the type is
+   then built from all the declarations, as before.
+4. fontTools' subsetter and instancer imported when used (`weasyprint.pdf.fonts`). They
+   cost ~50 ms to import and serve only the slow paths (no libharfbuzz-subset0, a variable
+   or colour font); the module gets stand-ins that import the real ones on first use.
+
+Installed by the package (`fichemetier/__init__.py`), before any module imports WeasyPrint.
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.machinery
+import re
 import sys
+import types
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
-#: The one module whose loading this changes.
-LOADER = "weasyprint.text.ffi"
+#: The cffi versions whose `Parser._parse` and `parse_type_and_quals` were read (2.1.1).
+CFFI_VERSIONS = ("2.",)
+#: fontTools' modules `weasyprint.pdf.fonts` imports at its top, and the names it takes.
+LAZY_FONTTOOLS = {
+    "fontTools.subset": (),
+    "fontTools.varLib.instancer": ("instantiateVariableFont",),
+}
+_WORDS = re.compile(r"\w+")
 
 
-class _QuickLibraries:
-    """A meta path finder for LOADER alone: its module runs with `_sonames_only`."""
+class _QuickLoading:
+    """A meta path finder for the modules of LOADERS alone: each runs within its context."""
 
     def find_spec(self, name, path, target=None):
-        if name != LOADER:
+        if name not in LOADERS:
             return None
         spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is not None and spec.loader is not None:
-            spec.loader = _Loader(spec.loader)
+            spec.loader = _Loader(spec.loader, LOADERS[name])
         return spec
 
 
 class _Loader:
-    def __init__(self, loader):
+    def __init__(self, loader, context: Callable[[types.ModuleType], Any]):
         self.loader = loader
+        self.context = context
 
     def create_module(self, spec):
         return self.loader.create_module(spec)
 
     def exec_module(self, module):
-        with _sonames_only():
+        with self.context(module):
             self.loader.exec_module(module)
 
 
 @contextmanager
-def _sonames_only():
+def _sonames_only(module: types.ModuleType) -> Iterator[None]:
     import ctypes.util  # here: the parent of a batch never loads WeasyPrint
 
     original = ctypes.util.find_library
     ctypes.util.find_library = lambda name: None
     try:
-        yield
+        with _declared_once(module):
+            yield
     finally:
         ctypes.util.find_library = original
 
 
+@contextmanager
+def _declared_once(module: types.ModuleType) -> Iterator[None]:
+    """The module's `cffi.FFI()` reads its declarations once for all (see 2.), or the
+    types it is asked for are parsed quickly (see 3.)."""
+    import cffi
+
+    from .declarations import DeclaredOnce
+
+    original = cffi.FFI
+    cffi.FFI = lambda *args, **kwargs: DeclaredOnce(original)
+    try:
+        yield
+    finally:
+        cffi.FFI = original
+    ffi = getattr(module, "ffi", None)
+    if isinstance(ffi, DeclaredOnce):
+        ffi = ffi._chosen()
+        module.__dict__["ffi"] = ffi  # what WeasyPrint's modules import from it
+    if ffi is not None:
+        quick_types(ffi)
+
+
+def quick_types(ffi) -> None:
+    """Parse the types `ffi` is asked for with only the typedefs they name (see 3.)."""
+    import cffi
+
+    if not isinstance(ffi, cffi.FFI) or not cffi.__version__.startswith(CFFI_VERSIONS):
+        return  # the FFI of kept declarations (2.) parses types in C, quickly
+    from cffi.cparser import Parser
+
+    parser = getattr(ffi, "_parser", None)
+    if not isinstance(parser, Parser):
+        return
+    parser.parse_type_and_quals = lambda cdecl: Parser.parse_type_and_quals(
+        _NamedTypedefsOnly(parser), cdecl
+    )
+
+
+class _NamedTypedefsOnly:
+    """The parser as `Parser.parse_type_and_quals` uses it, whose `_parse` declares only
+    the typedefs the source names (cffi's `_parse` run on a view of the declarations; the
+    parser itself is not changed, so that another thread may use it meanwhile)."""
+
+    def __init__(self, parser):
+        self._parser = parser
+
+    def __getattr__(self, name: str):
+        return getattr(self._parser, name)
+
+    def _parse(self, csource: str):
+        from cffi.cparser import Parser
+
+        named = set(_WORDS.findall(csource))
+        view = types.SimpleNamespace(
+            _declarations={
+                key: value
+                for key, value in self._parser._declarations.items()
+                if not key.startswith("typedef ") or key[8:] in named
+            },
+            convert_pycparser_error=self._parser.convert_pycparser_error,
+        )
+        return Parser._parse(view, csource)
+
+
+@contextmanager
+def _fonttools_on_first_use(module: types.ModuleType) -> Iterator[None]:
+    """While `weasyprint.pdf.fonts` runs, LAZY_FONTTOOLS are stand-ins (see 4.)."""
+    stand_ins = {name: _stand_in(name, names) for name, names in LAZY_FONTTOOLS.items()}
+    put = {name: stand_in for name, stand_in in stand_ins.items() if name not in sys.modules}
+    sys.modules.update(put)
+    try:
+        yield
+    finally:
+        for name, stand_in in put.items():
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
+
+
+class _StandIn(types.ModuleType):
+    """The module of this name until it is read: then it is imported, and read."""
+
+    def __getattr__(self, attribute: str):
+        if attribute.startswith("__"):  # the import system's questions: not the module's
+            raise AttributeError(attribute)
+        return getattr(_real(self.__name__), attribute)
+
+
+def _stand_in(name: str, functions: tuple[str, ...]) -> _StandIn:
+    """A stand-in for `name`, with its `functions`, which import it when first called
+    (`from name import function` reads them at once)."""
+    stand_in = _StandIn(name)
+    for function in functions:
+        setattr(stand_in, function, _on_first_call(name, function))
+    return stand_in
+
+
+def _real(name: str) -> types.ModuleType:
+    """The module itself, imported now if it was not (its stand-in, still in sys.modules
+    while `weasyprint.pdf.fonts` runs, set aside)."""
+    if isinstance(sys.modules.get(name), _StandIn):
+        del sys.modules[name]
+    return importlib.import_module(name)
+
+
+def _on_first_call(name: str, function: str) -> Callable:
+    def call(*args, **kwargs):
+        return getattr(_real(name), function)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = function
+    return call
+
+
+#: The modules whose loading this changes, and what each runs within.
+LOADERS: dict[str, Callable[[types.ModuleType], Any]] = {
+    "weasyprint.text.ffi": _sonames_only,
+    "weasyprint.pdf.fonts": _fonttools_on_first_use,
+}
+
+
 def install() -> None:
-    """Once per process, on Linux only (elsewhere find_library is what finds them)."""
-    if sys.platform.startswith("linux") and not any(
-        isinstance(finder, _QuickLibraries) for finder in sys.meta_path
-    ):
-        sys.meta_path.insert(0, _QuickLibraries())
+    """Once per process. The soname lookup and the kept declarations are Linux's
+    (elsewhere find_library is what finds the libraries, and the FFI of kept declarations
+    would not ask it); the others are the same everywhere."""
+    if any(isinstance(finder, _QuickLoading) for finder in sys.meta_path):
+        return
+    if not sys.platform.startswith("linux"):
+        LOADERS["weasyprint.text.ffi"] = _types_only
+    sys.meta_path.insert(0, _QuickLoading())
+
+
+@contextmanager
+def _types_only(module: types.ModuleType) -> Iterator[None]:
+    yield
+    ffi = getattr(module, "ffi", None)
+    if ffi is not None:
+        quick_types(ffi)

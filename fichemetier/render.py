@@ -39,6 +39,7 @@ from .options import RenderOptions
 from .paths import STYLES, TEMPLATES
 from .pdfx import press_photo
 from .photos import JPEG_QUALITY, PhotoError, printable
+from .precompiled import precompiled
 from .qrcodes import QUIET, qr_box, qr_runs, short_url
 from .tagging import reading_notes
 from .typography import euros, french, niveau_label
@@ -197,6 +198,7 @@ class Renderer:
             niveaux=niveaux_of,
             echelle=echelle,
         )
+        self.env.bytecode_cache = precompiled(self.env)  # templates compiled once, kept
         self.template = self.env.get_template("fiche.html.j2")
         self.theme = theme_colours()
         #: The colours encre.css puts in black ink, for the SVG it cannot reach.

@@ -1,0 +1,158 @@
+"""The QR code segno makes, with its mask chosen ~3× faster: the very same matrix.
+
+segno (1.6) tries the 8 data masks of ISO 18004 § 7.8 and keeps the one with the lowest
+penalty; done module by module in Python, that is ~80 % of a code's ~10 ms, and a fiche
+has ten codes (the cold start of one fiche paid ~100 ms for them). Here segno makes the
+code once with mask 0; the unmasked modules are read back from it, and each mask is
+scored by whole lines at once (rows and columns as bytes, then as the bits of one
+integer) with segno's own rules (`segno.encoder.mask_scores`, its quirks included); the
+best is then applied and its format information written by segno's own functions.
+tests/test_qrmask.py checks the scores and the matrices against segno's for a corpus of
+URLs. Another segno than 1.6, or a matrix this does not expect, is left to segno.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import segno
+from segno import encoder
+
+#: The segno whose rules `penalties` repeats (re-check `encoder.mask_scores` at an upgrade).
+SEGNO_VERSION = "1.6."
+#: A line's modules as the digits of a binary number: the dark ones as 1, or the light ones
+#: (the byte that ends each line, 2, is 0 in both).
+_DARK = bytes.maketrans(b"\x00\x01\x02", b"010")
+_LIGHT = bytes.maketrans(b"\x00\x01\x02", b"100")
+_FINDER_LIKE = b"\x01\x00\x01\x01\x01\x00\x01"  # 1:1:3:1:1 (penalty N3)
+
+
+def make(content: str, version: int, error: str) -> tuple[bytes, ...]:
+    """The rows of `segno.make(content, version=version, error=error, boost_error=True,
+    micro=False).matrix`, as bytes of 0 and 1."""
+    if not segno.__version__.startswith(SEGNO_VERSION):
+        return _segno(content, version, error)
+    code = encoder.encode(content, error, version, mask=0, micro=False, boost_error=True)
+    size = len(code.matrix)
+    if any(v not in (0, 1) for row in code.matrix for v in row):
+        return _segno(content, version, error)  # not a module of each colour: segno's way
+    layout = _layout(size)
+    bare = [
+        (_as_int(row) ^ mask) & ~reserved
+        for row, mask, reserved in zip(code.matrix, layout.masks[0], layout.reserved, strict=True)
+    ]
+    scores = [_penalty(_masked(bare, mask, size)) for mask in layout.masks]
+    best = scores.index(min(scores))  # segno keeps the first of equal scores
+    if best == 0:
+        return tuple(bytes(row) for row in code.matrix)
+    matrix = tuple(bytearray(row) for row in _masked(bare, layout.masks[best], size))
+    encoder.add_format_info(matrix, code.version, code.error, best)
+    encoder.add_version_info(matrix, code.version)
+    return tuple(bytes(row) for row in matrix)
+
+
+def _segno(content: str, version: int, error: str) -> tuple[bytes, ...]:
+    code = segno.make(content, version=version, error=error, boost_error=True, micro=False)
+    return tuple(bytes(row) for row in code.matrix)
+
+
+class _Layout:
+    """Per row of a code of one size, as integers of bytes (one byte a module): where each
+    mask flips modules (on data only), and which modules are reserved for the format and
+    version information (light while segno scores the masks)."""
+
+    def __init__(self, size: int):
+        functions = encoder.make_matrix(size, size)
+        encoder.add_finder_patterns(functions, size, size)
+        encoder.add_alignment_patterns(functions, size, size)
+        functions[-8][8] = 0x1  # the dark module, as segno marks it
+        data = [[v == 0x2 for v in row] for row in functions]
+        self.masks = [
+            [
+                _as_int(bytes(data[i][j] and bool(pattern(i, j)) for j in range(size)))
+                for i in range(size)
+            ]
+            for pattern in encoder.get_data_mask_functions(False)
+        ]
+        reserved = encoder.make_matrix(size, size)
+        free = encoder.make_matrix(size, size, reserve_regions=False)
+        self.reserved = [
+            _as_int(bytes(r == 0x0 and f == 0x2 for r, f in zip(rr, ff, strict=True)))
+            for rr, ff in zip(reserved, free, strict=True)
+        ]
+
+
+@cache
+def _layout(size: int) -> _Layout:
+    return _Layout(size)
+
+
+def _as_int(row) -> int:
+    return int.from_bytes(row, "big")
+
+
+def _masked(rows: list[int], mask: list[int], size: int) -> list[bytes]:
+    return [(row ^ bits).to_bytes(size, "big") for row, bits in zip(rows, mask, strict=True)]
+
+
+def _penalty(rows: list[bytes]) -> int:
+    """segno's `mask_scores(matrix)` summed, by whole rows and columns."""
+    return sum(penalties(rows))
+
+
+def penalties(rows: list[bytes]) -> tuple[int, int, int, int]:
+    """The four penalties (N1 runs, N2 blocks, N3 finder-like patterns, N4 balance), as
+    `segno.encoder.mask_scores` counts them. Rows and columns are searched as one string,
+    each line ended by a byte no module has (no run or pattern goes across); runs and
+    blocks are counted on that string read as the bits of an integer."""
+    size = len(rows)
+    stride = size + 1
+    matrix = b"\x02".join(rows)
+    lines = b"\x02".join([matrix, *(bytes(column) for column in zip(*rows, strict=True))])
+    n1 = _runs(int(lines.translate(_DARK), 2)) + _runs(int(lines.translate(_LIGHT), 2))
+    dark = int(matrix.translate(_DARK), 2)
+    # a 2x2 block of one colour ends at each module equal to its left, upper and upper left
+    # neighbours (its row's bit shifted by one, by a row's stride for the row above)
+    same_left = ~(dark ^ (dark >> 1))
+    same_up = ~(dark ^ (dark >> stride))
+    n2 = 3 * (same_left & (same_left >> stride) & same_up & _inner(size)).bit_count()
+    n3 = _finder_like(lines, size)
+    percent = float(dark.bit_count()) / (size**2)
+    n4 = 10 * int(abs(percent * 100 - 50) / 5)
+    return n1, n2, n3, n4
+
+
+def _runs(bits: int) -> int:
+    """N1 for the runs of 1 bits: each run of 5 or more counts its length - 2, that is
+    the windows of 5 it holds (length - 4) and 2 more (one per run: its first window)."""
+    windows = bits & (bits >> 1) & (bits >> 2) & (bits >> 3) & (bits >> 4)
+    return windows.bit_count() + 2 * (windows & ~(windows << 1)).bit_count()
+
+
+@cache
+def _inner(size: int) -> int:
+    """The bits of `penalties`' matrix integer that have a left and an upper neighbour."""
+    row = "0" + "1" * (size - 1)
+    return int("0".join(["0" * size, *[row] * (size - 1)]), 2)
+
+
+def _finder_like(lines: bytes, size: int) -> int:
+    """segno's `n3_pattern_occurrences` over each line, as it is (its search and skips):
+    40 for each 1:1:3:1:1 pattern at a line's end or with 4 light modules on one side."""
+    count = 0
+    stride = size + 1
+    found = lines.find(_FINDER_LIKE)
+    while found != -1:
+        start = found - found % stride  # the line's first module
+        index = found - start
+        offset = index + 7
+        if (
+            index in (0, size - 7)
+            or not any(lines[start + max(index - 4, 0) : start + index])
+            or not any(lines[start + offset : start + min(offset + 4, size)])
+        ):
+            count += 40
+        else:
+            offset = index + 4
+        found = lines.find(_FINDER_LIKE, start + offset)
+    return count

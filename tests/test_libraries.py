@@ -1,0 +1,136 @@
+"""libraries.py: WeasyPrint's modules load faster and work the same. The C types it names
+are the ones cffi's own parsing gives; fontTools' subsetter and instancer are imported only
+when used, and then are the real ones (the slow font path still makes the same pages)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from cffi.cparser import Parser
+
+from fichemetier import libraries
+
+#: Types WeasyPrint 70 names (ffi.new, ffi.cast) and others of its cdef's kinds: typedefs
+#: of integers, structs, enums, pointers to pointers, arrays, function pointers.
+TYPES = (
+    "PangoFcFontMap *",
+    "FcChar8 **",
+    "char[]",
+    "PangoRectangle *",
+    "PangoLogAttr[]",
+    "unsigned int *",
+    "hb_tag_t[100]",
+    "char[4]",
+    "hb_codepoint_t[42]",
+    "hb_codepoint_t[1376]",
+    "PangoLayout *",
+    "PangoFontDescription **",
+    "gboolean",
+    "int (*)(int)",
+    "double[2]",
+    "PangoGlyphString *",
+)
+
+
+@pytest.fixture(scope="module")
+def parsed_ffi():
+    """An FFI of WeasyPrint's declarations as cffi parses them (the one WeasyPrint gets
+    when no kept declarations serve, declarations.py), with the quick type parsing."""
+    import cffi
+    import weasyprint.text.ffi  # noqa: F401  (its declarations are seen)
+
+    from fichemetier.declarations import SEEN
+
+    ffi = cffi.FFI()
+    ffi.cdef(SEEN[0])
+    libraries.quick_types(ffi)
+    return ffi
+
+
+def test_the_types_are_those_cffi_parses_itself(parsed_ffi):
+    parser = parsed_ffi._parser
+    assert "parse_type_and_quals" in vars(parser), "the quick parsing is not installed"
+    for cdecl in TYPES:
+        assert parser.parse_type_and_quals(cdecl) == Parser.parse_type_and_quals(parser, cdecl)
+
+
+def test_an_unknown_type_is_still_an_error(parsed_ffi):
+    from cffi import CDefError
+
+    with pytest.raises(CDefError):
+        parsed_ffi.typeof("NoSuchType *")
+
+
+LAZY = textwrap.dedent(
+    """
+    import sys
+    import fichemetier.render  # imports WeasyPrint, as a run does
+    from weasyprint.pdf import fonts
+
+    print(sorted(set(sys.argv[1:]) & set(sys.modules)))
+    import fontTools.subset
+    assert fonts.subset.Subsetter is fontTools.subset.Subsetter
+    try:
+        fonts.instantiateVariableFont(None, {})
+    except Exception:
+        pass
+    print(sorted(set(sys.argv[1:]) & set(sys.modules)))
+    """
+)
+
+
+def test_fonttools_subsetter_and_instancer_load_when_used():
+    names = list(libraries.LAZY_FONTTOOLS)
+    run = subprocess.run(
+        [sys.executable, "-c", LAZY, *names], capture_output=True, text=True, check=True
+    )
+    assert run.stdout.splitlines() == ["[]", str(sorted(names))]
+
+
+SLOW_FONTS = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+
+    import fichemetier.render
+    from weasyprint.pdf import fonts
+
+    from fichemetier.load import load_fiche
+    from fichemetier.model import validate
+    from fichemetier.render import Renderer
+
+    if sys.argv[1] == "fonttools":
+        fonts.harfbuzz_subset = None  # as without libharfbuzz-subset0
+    source = Path(sys.argv[2])
+    Path(sys.argv[3]).write_bytes(Renderer().pdf(validate(load_fiche(source)), source.parent))
+    """
+)
+
+
+@pytest.mark.slow
+def test_the_fonttools_path_still_makes_the_fiche(tmp_path):
+    """Subset with fontTools through the stand-ins: the same text, in the same places."""
+    import pdfplumber
+
+    from .conftest import ROOT, SEED_YAML
+
+    words = {}
+    for path in ("fonttools", "harfbuzz"):
+        pdf = tmp_path / f"{path}.pdf"
+        subprocess.run(
+            [sys.executable, "-c", SLOW_FONTS, path, str(SEED_YAML), str(pdf)],
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+        )
+        with pdfplumber.open(pdf) as document:
+            words[path] = [
+                (w["text"], round(w["x0"], 1), round(w["top"], 1))
+                for page in document.pages
+                for w in page.extract_words()
+            ]
+    assert len(words["harfbuzz"]) > 500
+    assert words["fonttools"] == words["harfbuzz"]
