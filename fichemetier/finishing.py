@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pikepdf
 
@@ -97,14 +98,22 @@ def _qr(code: QRPlacement, colour: str, ink: str | None) -> bytes:
     else:
         r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
         dark, white = f"{r:.3f} {g:.3f} {b:.3f} rg", "1 1 1 rg"
-    size, runs = qr_runs(code.url)
+    size, rects = qr_rects(code.url)
     side = (size + 2 * QUIET) * code.module
-    rects = " ".join(f"{x + QUIET} {y + QUIET} {length} 1 re" for y, x, length in runs)
     return (
         f"/Artifact BMC q {white} {code.x:.3f} {code.y - side:.3f} {side:.3f} {side:.3f} re f "
         f"{code.module:.4f} 0 0 {-code.module:.4f} {code.x:.3f} {code.y:.3f} cm "
         f"{dark} {rects} f Q EMC\n"
     ).encode()
+
+
+@lru_cache(maxsize=4096)
+def qr_rects(url: str) -> tuple[int, str]:
+    """The code's size in modules and its dark runs as `re` operators, in modules (the
+    `cm` before them scales): the same for every fiche that prints the link, so made once
+    (~2.5 ms a fiche of ten codes)."""
+    size, runs = qr_runs(url)
+    return size, " ".join(f"{x + QUIET} {y + QUIET} {length} 1 re" for y, x, length in runs)
 
 
 def ink_of(black_ink: bool, pdfa: bool) -> str | None:

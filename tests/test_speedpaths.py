@@ -56,6 +56,7 @@ FRESH = textwrap.dedent(
         finishing.OBJECT_STREAMS = pikepdf.ObjectStreamMode.preserve
     for index, source in enumerate(map(Path, sources)):
         qrcodes.qr_runs.cache_clear()
+        finishing.qr_rects.cache_clear()
         fiche = validate(load_fiche(source))
         Path(out, f"{index}.pdf").write_bytes(Renderer().pdf(fiche, source.parent))
     """
