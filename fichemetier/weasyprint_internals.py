@@ -32,6 +32,9 @@ Touched, as of WeasyPrint 70:
   one that hits (`install_fixes`);
 - a laid-out box's `background` (None: nothing drawn), cleared on a level group's first
   fragment (`unpaint_covered_badges`);
+- `weasyprint.pdf.fonts.Font._harfbuzz_subset(self, to_unicode, hinting)`, which sets
+  `Font.file_content` from `hb_face`, `index`, `missing`: wrapped with a cache
+  (`_subset_cached`);
 - `weasyprint.layout.block.columns_layout` (the name `block_level_layout_switch` calls),
   wrapped with a fast path for columns filled one after the other (`_columns_filled`),
   which uses `weasyprint.layout.column._create_column_box` and, from
@@ -44,6 +47,7 @@ Our own marks on WeasyPrint's boxes: the attributes `_fichemetier_mcid` and
 from __future__ import annotations
 
 import functools
+import hashlib
 import inspect
 import math
 import re
@@ -56,6 +60,7 @@ import tinyhtml5.inputstream
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block, column, inline
 from weasyprint.layout.percent import percentage
+from weasyprint.pdf import fonts
 from weasyprint.pdf.stream import Stream
 from weasyprint.text import line_break
 from weasyprint.text.ffi import ffi, harfbuzz_subset, pango
@@ -106,6 +111,7 @@ NAMES = {
         "columns_layout block_box_layout block_level_width collapse_margin",
     ),
     "weasyprint.layout.column": (column, "columns_layout _create_column_box"),
+    "weasyprint.pdf.fonts.Font": (fonts.Font, "_harfbuzz_subset"),
 }
 #: The wrapped functions' first parameters, as our wrappers pass them on.
 SIGNATURES = {
@@ -123,6 +129,10 @@ SIGNATURES = {
     "weasyprint.layout.column._create_column_box": (
         lambda: column._create_column_box,
         ("box", "containing_block", "children", "width", "position_y"),
+    ),
+    "weasyprint.pdf.fonts.Font._harfbuzz_subset": (
+        lambda: fonts.Font._harfbuzz_subset,
+        ("self", "to_unicode", "hinting"),
     ),
 }
 
@@ -570,8 +580,41 @@ def _columns(box) -> tuple[int, float, float]:
     return count, (box.width + gap) / count - gap, gap
 
 
+#: Fonts subset by `_subset_cached`, most recently used last: ~30 KB each.
+SUBSETS: dict[tuple, bytes] = {}
+SUBSETS_KEPT = 64
+
+
+def _subset_cached(original):
+    """WeasyPrint 70 subsets each font again for each PDF (HarfBuzz, ~4 ms a fiche of
+    four fonts), and a warm process mostly writes the same fiche again (the studio, a
+    rebuild). The subset depends only on the font file (its bytes' digest, and its index
+    in a collection), the glyphs kept, whether a missing glyph needs a .notdef outline,
+    and hinting: the cache's key. A subset that failed (WeasyPrint warns and keeps the
+    whole font) is not kept, so it warns again."""
+
+    @functools.wraps(original)
+    def subset(self, to_unicode, hinting):
+        digest = hashlib.sha256(self.file_content).digest()
+        key = (digest, self.index, tuple(sorted(to_unicode)), bool(self.missing), hinting)
+        if (kept := SUBSETS.pop(key, None)) is not None:
+            self.file_content = SUBSETS[key] = kept
+            return
+        whole = self.file_content
+        original(self, to_unicode, hinting)
+        if self.file_content is not whole:
+            SUBSETS[key] = self.file_content
+            while len(SUBSETS) > SUBSETS_KEPT:
+                del SUBSETS[next(iter(SUBSETS))]
+
+    subset._fichemetier = True
+    return subset
+
+
 def install_fixes() -> None:
     """Install the fixes, once per process; they change nothing that is laid out."""
+    if not getattr(fonts.Font._harfbuzz_subset, "_fichemetier", False):
+        fonts.Font._harfbuzz_subset = _subset_cached(fonts.Font._harfbuzz_subset)
     if not getattr(block.columns_layout, "_fichemetier", False):
         block.columns_layout = _columns_filled(block.columns_layout)
     if not getattr(line_break.Layout.setup, "_fichemetier", False):

@@ -1,8 +1,8 @@
 """The speed paths change no page: a fiche made by a warm process (stylesheets, fonts,
 QR codes and the HTML parser's regexes cached, after other fiches) is the very PDF a fresh
 process makes of it first; and the pages are the pixels WeasyPrint's own path gives
-(compressed by WeasyPrint, its font-features cache, tinyhtml5's regex cache and its
-columns layout as shipped).
+(compressed by WeasyPrint, its font-features cache, tinyhtml5's regex cache, its
+columns layout and its font subsetting as shipped).
 Also: WeasyPrint finds its native libraries by soname (libraries.py) and gets the same
 files as the long way."""
 
@@ -25,9 +25,10 @@ from fichemetier.model import validate
 from .conftest import ROOT, SEED_YAML
 from .test_fuzz import fiches
 
-#: Run in a fresh process: each fiche with a new Renderer and no QR code cached. With
-#: "plain", WeasyPrint's own path: it compresses the PDF, and our fixes are undone (the
-#: columns laid out by WeasyPrint's own `columns_layout`, measure first).
+#: Run in a fresh process: each fiche with a new Renderer, no QR code and no font subset
+#: cached. With "plain", WeasyPrint's own path: it compresses the PDF, and our fixes are
+#: undone (the columns laid out by WeasyPrint's own `columns_layout`, measure first; each
+#: font subset by HarfBuzz).
 FRESH = textwrap.dedent(
     """
     import sys
@@ -37,9 +38,10 @@ FRESH = textwrap.dedent(
     import tinyhtml5.inputstream
     from weasyprint import Document
     from weasyprint.layout import block
+    from weasyprint.pdf import fonts
     from weasyprint.text import line_break
 
-    from fichemetier import finishing, qrcodes
+    from fichemetier import finishing, qrcodes, weasyprint_internals
     from fichemetier.load import load_fiche
     from fichemetier.model import validate
     from fichemetier.render import Renderer
@@ -48,6 +50,7 @@ FRESH = textwrap.dedent(
     if mode == "plain":
         line_break.Layout.setup = line_break.Layout.setup.__wrapped__
         block.columns_layout = block.columns_layout.__wrapped__
+        fonts.Font._harfbuzz_subset = fonts.Font._harfbuzz_subset.__wrapped__
         tinyhtml5.inputstream.characters_until_regex = {}
         write_pdf = Document.write_pdf
         Document.write_pdf = lambda self, *a, uncompressed_pdf=False, **k: write_pdf(
@@ -57,6 +60,7 @@ FRESH = textwrap.dedent(
     for index, source in enumerate(map(Path, sources)):
         qrcodes.qr_runs.cache_clear()
         finishing.qr_rects.cache_clear()
+        weasyprint_internals.SUBSETS.clear()
         fiche = validate(load_fiche(source))
         Path(out, f"{index}.pdf").write_bytes(Renderer().pdf(fiche, source.parent))
     """
