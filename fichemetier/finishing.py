@@ -16,7 +16,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,6 +42,12 @@ BLACK_INK = {
     "gray": ("0 g", "0 G", "1 g"),
 }
 OBJECT_STREAMS = pikepdf.ObjectStreamMode.generate
+#: zlib's level as qpdf compresses (its default): a stream deflated here at this level is
+#: the very stream qpdf would write (tests/test_speedpaths.py compares the files).
+FLATE_LEVEL = 6
+#: Font files deflated (`_deflate_fonts`), by the digest of their bytes: ~13 KB each.
+DEFLATED: dict[bytes, bytes] = {}
+DEFLATED_KEPT = 64
 
 
 @dataclass(frozen=True)
@@ -82,12 +90,44 @@ def finish(pdf: bytes, codes: list[QRPlacement], colour: str, how: Finishing) ->
             if drawing:
                 page.contents_add(b"q\n", prepend=True)
                 page.contents_add(b"Q\n" + drawing, prepend=False)
+        _deflate_fonts(document)
         out = io.BytesIO()
         # WeasyPrint writes it uncompressed (render.py): qpdf compresses each stream and
         # packs the small objects once, here, in C (~5 ms a fiche less than zlib level 9
         # in Python, then a copy; the same size). The same fiche, the same bytes.
         document.save(out, deterministic_id=True, object_stream_mode=OBJECT_STREAMS)
     return out.getvalue()
+
+
+def _deflate_fonts(document: pikepdf.Pdf) -> None:
+    """The pages' font files, deflated as qpdf would at saving, from a cache: a warm
+    process writes the same subsets again and again (weasyprint_internals._subset_cached),
+    and deflating them is most of qpdf's time (~2 ms a fiche). qpdf leaves a stream that
+    has a filter as it is."""
+    done = set()
+    for page in document.pages:
+        fonts = page.obj.get("/Resources", {}).get("/Font", {})
+        for font in fonts.values():
+            for descendant in font.get("/DescendantFonts", [font]):
+                descriptor = descendant.get("/FontDescriptor", {})
+                for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                    stream = descriptor.get(key)
+                    if stream is None or stream.objgen in done or "/Filter" in stream:
+                        continue
+                    done.add(stream.objgen)
+                    stream.write(
+                        _deflated(stream.read_raw_bytes()), filter=pikepdf.Name.FlateDecode
+                    )
+
+
+def _deflated(data: bytes) -> bytes:
+    key = hashlib.sha256(data).digest()
+    if (kept := DEFLATED.pop(key, None)) is None:
+        kept = zlib.compress(data, FLATE_LEVEL)
+    DEFLATED[key] = kept
+    while len(DEFLATED) > DEFLATED_KEPT:
+        del DEFLATED[next(iter(DEFLATED))]
+    return kept
 
 
 def _qr(code: QRPlacement, colour: str, ink: str | None) -> bytes:

@@ -61,6 +61,7 @@ FRESH = textwrap.dedent(
         qrcodes.qr_runs.cache_clear()
         finishing.qr_rects.cache_clear()
         weasyprint_internals.SUBSETS.clear()
+        finishing.DEFLATED.clear()
         fiche = validate(load_fiche(source))
         Path(out, f"{index}.pdf").write_bytes(Renderer().pdf(fiche, source.parent))
     """
