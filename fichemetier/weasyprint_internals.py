@@ -35,13 +35,17 @@ Touched, as of WeasyPrint 70:
 - `weasyprint.pdf.fonts.Font._harfbuzz_subset(self, to_unicode, hinting)`, which sets
   `Font.file_content` from `hb_face`, `index`, `missing`: wrapped with a cache
   (`_subset_cached`);
+- `weasyprint.draw.text.draw_first_line(stream, textbox, text_overflow, block_ellipsis,
+  matrix)` (the name `draw_text` calls), replaced by a faster copy (`_draw_first_line`):
+  it reads `PangoGlyphInfo` (`glyph`, `geometry.width`, `.x_offset`, `.y_offset`, `attr`)
+  as bytes, and the `Font` attributes `svg png colr bitmap hash to_unicode widths`;
 - `weasyprint.layout.block.columns_layout` (the name `block_level_layout_switch` calls),
   wrapped with a fast path for columns filled one after the other (`_columns_filled`),
   which uses `weasyprint.layout.column._create_column_box` and, from
   `weasyprint.layout.block`, `block_box_layout`, `block_level_width`, `collapse_margin`.
 
-Our own marks on WeasyPrint's boxes: the attributes `_fichemetier_mcid` and
-`_fichemetier_space`.
+Our own marks on WeasyPrint's objects: the attributes `_fichemetier_mcid` and
+`_fichemetier_space` on boxes, `_fichemetier_segments` on a PDF's fonts.
 """
 
 from __future__ import annotations
@@ -51,19 +55,23 @@ import hashlib
 import inspect
 import math
 import re
+import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import tinyhtml5.inputstream
+import weasyprint
+from weasyprint.draw import text as draw_text
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block, column, inline
 from weasyprint.layout.percent import percentage
+from weasyprint.logger import LOGGER
 from weasyprint.pdf import fonts
 from weasyprint.pdf.stream import Stream
 from weasyprint.text import line_break
-from weasyprint.text.ffi import ffi, harfbuzz_subset, pango
+from weasyprint.text.ffi import FROM_UNITS, ffi, harfbuzz_subset, pango
 
 from .load import Loc
 
@@ -112,6 +120,7 @@ NAMES = {
     ),
     "weasyprint.layout.column": (column, "columns_layout _create_column_box"),
     "weasyprint.pdf.fonts.Font": (fonts.Font, "_harfbuzz_subset"),
+    "weasyprint.draw.text": (draw_text, "draw_first_line"),
 }
 #: The wrapped functions' first parameters, as our wrappers pass them on.
 SIGNATURES = {
@@ -133,6 +142,10 @@ SIGNATURES = {
     "weasyprint.pdf.fonts.Font._harfbuzz_subset": (
         lambda: fonts.Font._harfbuzz_subset,
         ("self", "to_unicode", "hinting"),
+    ),
+    "weasyprint.draw.text.draw_first_line": (
+        lambda: getattr(draw_text.draw_first_line, "__wrapped__", draw_text.draw_first_line),
+        ("stream", "textbox", "text_overflow", "block_ellipsis", "matrix"),
     ),
 }
 
@@ -611,8 +624,149 @@ def _subset_cached(original):
     return subset
 
 
+#: A `PangoGlyphInfo` as bytes: glyph, geometry (width, x_offset, y_offset), attr.
+GLYPH_INFO = struct.Struct("=IiiiI")
+
+
+def _glyph_info_layout() -> bool:
+    """Whether `GLYPH_INFO` reads Pango's struct as cffi declares it."""
+    offsets = [ffi.offsetof("PangoGlyphInfo", name) for name in ("geometry", "attr")]
+    return ffi.sizeof("PangoGlyphInfo") == GLYPH_INFO.size and offsets == [4, 16]
+
+
+def _draw_first_line(original):
+    """WeasyPrint 70 draws a line's glyphs one by one in Python, reading each field of
+    each glyph through cffi and formatting its hex code, offset and kerning again
+    (~7 ms of a fiche's ~45 ms of PDF writing). This copy of its loop (70.0's
+    `draw_first_line`, same operators in the same order) reads a run's glyphs as bytes at
+    once, and keeps each glyph's piece of the TJ string by (font size, glyph, advance,
+    x offset) on the font (`_fichemetier_segments`): a piece depends on nothing else
+    (the font's width of a glyph is set once). Everything it does not handle goes to the
+    original: an ellipsis, an empty line, a colour or bitmap emoji font (found before
+    anything is written: the operators are kept until the end). The same bytes:
+    tests/test_speedpaths.py compares them on tricky text, and the pages of random fiches
+    with WeasyPrint's own path."""
+    empty, unknown = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
+
+    @functools.wraps(original)
+    def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
+        style = textbox.style
+        if (
+            text_overflow == "ellipsis"
+            or block_ellipsis != "none"
+            or not textbox.text.strip()
+            or style["font_size"] < 1e-6
+        ):
+            return original(stream, textbox, text_overflow, block_ellipsis, matrix)
+        layout = textbox.pango_layout
+        pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+        first_line, _ = layout.get_first_line()
+        old_pango = pango.pango_version() < 14802
+        operators: list[tuple] = []
+        previous_pango_font, string, run = None, "", first_line.runs[0]
+        while run != ffi.NULL:
+            glyph_item, run = run.data, run.next
+            glyphs, item = glyph_item.glyphs, glyph_item.item
+            count, utf8_text, clusters = glyphs.num_glyphs, None, None
+            pango_font = item.analysis.font
+            if pango_font != previous_pango_font:
+                previous_pango_font = pango_font
+                font, font_size = stream.add_font(pango_font)
+                if font.svg or font.png or font.colr:
+                    return original(stream, textbox, text_overflow, block_ellipsis, matrix)
+                if old_pango:
+                    font_size = style["font_size"]
+                if string:
+                    operators.append((stream.show_text, string))
+                string = ""
+                operators.append((stream.set_font_size, font.hash, 1 if font.bitmap else font_size))
+                to_unicode, widths = font.to_unicode, font.widths
+                digits = "02x" if font.bitmap else "04x"
+                segments = font.__dict__.setdefault("_fichemetier_segments", {})
+            string += "<"
+            data = ffi.buffer(glyphs.glyphs, count * GLYPH_INFO.size)
+            for i, (glyph_id, width, x_offset, y_offset, _) in enumerate(
+                GLYPH_INFO.iter_unpack(data)
+            ):
+                if not y_offset:
+                    segment = segments.get((font_size, glyph_id, width, x_offset))
+                    if segment is not None:
+                        string += segment
+                        continue
+                if glyph_id == empty:
+                    string += f">{-width / font_size}<"
+                    continue
+                known = True
+                if glyph_id & unknown:
+                    known = False
+                    codepoint = glyph_id - unknown
+                    LOGGER.warning(
+                        '.notdef glyph rendered for Unicode string unsupported by fonts: '
+                        '"%s" (U+%04X)', chr(codepoint), codepoint)  # fmt: skip
+                    glyph_id = font.get_unused_glyph_id(codepoint)
+                    widths[glyph_id] = round(width * 1000 * FROM_UNITS / font_size)
+                    if 0 not in widths:
+                        widths[0] = widths[glyph_id]
+                if glyph_id not in to_unicode:
+                    if clusters is None:
+                        clusters = ffi.unpack(glyphs.log_clusters, count)
+                    offset, t1 = item.offset, clusters[i]
+                    if item.analysis.level % 2:  # rtl
+                        t2 = item.length if i == 0 else clusters[i - 1]
+                    else:
+                        t2 = item.length if i == count - 1 else clusters[i + 1]
+                    utf8_text = utf8_text or layout.text.encode()
+                    to_unicode[glyph_id] = utf8_text[offset + t1 : offset + t2].decode()
+                offset = x_offset / font_size
+                rise = y_offset / 1000
+                start = len(string)
+                if rise:
+                    string = string[:-1] if string[-1] == "<" else string + ">"
+                    if string:
+                        operators.append((stream.show_text, string))
+                    operators.append((stream.set_text_rise, -rise))
+                    string = f"{-offset}" if offset else ""
+                    string += f"<{glyph_id:{digits}}>"
+                    operators.append((stream.show_text, string))
+                    operators.append((stream.set_text_rise, 0))
+                    string = "<"
+                else:
+                    if offset:
+                        string += f">{-offset}<"
+                    string += f"{glyph_id:{digits}}"
+                if glyph_id in widths:
+                    logical_width = widths[glyph_id]
+                else:
+                    pango.pango_font_get_glyph_extents(
+                        pango_font, glyph_id, stream.ink_rect, stream.logical_rect
+                    )
+                    logical_width = widths[glyph_id] = round(
+                        stream.logical_rect.width * 1000 * FROM_UNITS / font_size
+                    )
+                kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size
+                if kerning:
+                    string += f">{int(kerning)}<"
+                if known and not rise:
+                    segments[font_size, glyph_id, width, x_offset] = string[start:]
+            string = string[:-1] if string[-1] == "<" else string + ">"
+        stream.set_text_matrix(*matrix.values)
+        for operator, *operands in operators:
+            operator(*operands)
+        stream.show_text(string)
+        return []
+
+    draw_first_line._fichemetier = True
+    return draw_first_line
+
+
 def install_fixes() -> None:
     """Install the fixes, once per process; they change nothing that is laid out."""
+    if (
+        not getattr(draw_text.draw_first_line, "_fichemetier", False)
+        and weasyprint.__version__.split(".")[0] == "70"  # a copy of 70's loop
+        and _glyph_info_layout()
+    ):
+        draw_text.draw_first_line = _draw_first_line(draw_text.draw_first_line)
     if not getattr(fonts.Font._harfbuzz_subset, "_fichemetier", False):
         fonts.Font._harfbuzz_subset = _subset_cached(fonts.Font._harfbuzz_subset)
     if not getattr(block.columns_layout, "_fichemetier", False):

@@ -2,7 +2,7 @@
 QR codes and the HTML parser's regexes cached, after other fiches) is the very PDF a fresh
 process makes of it first; and the pages are the pixels WeasyPrint's own path gives
 (compressed by WeasyPrint, its font-features cache, tinyhtml5's regex cache, its
-columns layout and its font subsetting as shipped).
+columns layout, font subsetting and glyph loop as shipped).
 Also: WeasyPrint finds its native libraries by soname (libraries.py) and gets the same
 files as the long way."""
 
@@ -28,7 +28,7 @@ from .test_fuzz import fiches
 #: Run in a fresh process: each fiche with a new Renderer, no QR code and no font subset
 #: cached. With "plain", WeasyPrint's own path: it compresses the PDF, and our fixes are
 #: undone (the columns laid out by WeasyPrint's own `columns_layout`, measure first; each
-#: font subset by HarfBuzz).
+#: font subset by HarfBuzz; the glyphs drawn by its own loop).
 FRESH = textwrap.dedent(
     """
     import sys
@@ -37,6 +37,7 @@ FRESH = textwrap.dedent(
     import pikepdf
     import tinyhtml5.inputstream
     from weasyprint import Document
+    from weasyprint.draw import text
     from weasyprint.layout import block
     from weasyprint.pdf import fonts
     from weasyprint.text import line_break
@@ -51,6 +52,7 @@ FRESH = textwrap.dedent(
         line_break.Layout.setup = line_break.Layout.setup.__wrapped__
         block.columns_layout = block.columns_layout.__wrapped__
         fonts.Font._harfbuzz_subset = fonts.Font._harfbuzz_subset.__wrapped__
+        text.draw_first_line = text.draw_first_line.__wrapped__
         tinyhtml5.inputstream.characters_until_regex = {}
         write_pdf = Document.write_pdf
         Document.write_pdf = lambda self, *a, uncompressed_pdf=False, **k: write_pdf(
@@ -141,3 +143,57 @@ def test_weasyprint_loads_the_same_libraries_by_soname():
     fast = loaded("fast")
     assert "libpango-1.0.so" in fast and "libharfbuzz" in fast
     assert fast == loaded("slow")
+
+
+#: Text that takes each branch of WeasyPrint's glyph loop: kerning, letter and word
+#: spacing, justification, accents as combining marks (offsets), right-to-left scripts
+#: with their marks, emoji, zero-width and unknown characters, several sizes and fonts;
+#: and what goes to WeasyPrint's own loop: an ellipsis.
+GLYPHS = """<html lang="fr"><style>
+body { font-family: "Fiche Inter", "Fiche Arabic", "Fiche Hebrew", "Fiche Emoji";
+       font-size: 10pt; width: 60mm }
+.espace { letter-spacing: 0.12em; word-spacing: 3pt }
+.justifie { text-align: justify }
+.coupe { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; width: 20mm }
+</style>
+<p>AVATAR Wave « Tôt » — Ça va, l’œuvre ? 1/2 ⅓ 10 % 3 000 €</p>
+<p class="espace">Développeur <b>back end</b> <i>et</i> <b><i>front</i></b></p>
+<p class="justifie">Il écrit le code des serveurs, des bases de données et des interfaces
+de programmation qui font tourner les sites et les applications mobiles.</p>
+<p>Accents composés : e\u0301te\u0301, a\u0300 l\u2019e\u0302tre, n\u0303</p>
+<p dir="rtl">مطوِّر برمجيّات — מְפַתֵּחַ תּוֹכנָה</p>
+<p>Emoji 😀 🚀 ✅, zéro\u200blargeur, inconnu \ue000 \U000f0000</p>
+<p style="font-size: 7pt">petit</p><h1 style="font-size: 24pt; font-weight: 800">Grand</h1>
+<p class="coupe">Un texte bien trop long pour sa boîte</p>
+</html>"""
+
+
+def test_the_fast_glyph_loop_writes_the_bytes_weasyprint_writes():
+    """The glyph loop (weasyprint_internals._draw_first_line) against WeasyPrint's own,
+    on the same text: the same PDF bytes, so the same pixels and the same text."""
+    from weasyprint import CSS, HTML
+    from weasyprint.draw import text
+    from weasyprint.text.fonts import FontConfiguration
+
+    from fichemetier.paths import STYLES
+    from fichemetier.render import Renderer  # installs the fast loop
+
+    assert getattr(text.draw_first_line, "_fichemetier", False)
+    fast, slow = text.draw_first_line, text.draw_first_line.__wrapped__
+    assert Renderer  # imported for its effect
+    fonts = FontConfiguration()
+    sheet = CSS(filename=STYLES / "fonts.css", font_config=fonts)
+
+    def written(loop) -> bytes:
+        document = HTML(string=GLYPHS, base_url=STYLES.as_uri() + "/").render(
+            stylesheets=[sheet], font_config=fonts, pdf_tags=True
+        )
+        text.draw_first_line = loop
+        try:
+            return document.write_pdf(pdf_tags=True, uncompressed_pdf=True)
+        finally:
+            text.draw_first_line = fast
+
+    pdf = written(fast)
+    assert pdf == written(slow)
+    assert pdf.count(b"TJ") > 20  # the text is drawn, most of it by the fast loop
