@@ -316,10 +316,24 @@ class QRSlot(NamedTuple):
     url: str
 
 
+def _content_boxes(page) -> Iterator[boxes.Box]:
+    """The boxes `placed_boxes` gives, in the same order, without what it notes of each
+    (the fields they show): for what only needs the boxes, ~5 times faster."""
+    todo = [
+        box for box in reversed(page._page_box.children) if not isinstance(box, boxes.MarginBox)
+    ]
+    while todo:
+        box = todo.pop()
+        yield box
+        children = getattr(box, "children", None)
+        if children:
+            todo += reversed(children)
+
+
 def qr_slots(document) -> list[QRSlot]:
     found = []
     for index, page in enumerate(document.pages):
-        for box, _, _, _ in placed_boxes(page):
+        for box in _content_boxes(page):
             element = getattr(box, "element", None)
             url = element.get("data-qr") if element is not None else None
             if url and getattr(box, "element_tag", "") == "span":
@@ -337,9 +351,11 @@ def internal_link_texts(document) -> dict[str, str]:
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:
             pages.setdefault(anchor, index + 1)
+    if not pages:  # no anchor, no internal link to describe (a fiche): no walk
+        return {}
     texts = {}
     for page in document.pages:
-        for box, _, _, _ in placed_boxes(page):
+        for box in _content_boxes(page):
             element = getattr(box, "element", None)
             href = element.get("href", "") if element is not None else ""
             if element is not None and getattr(box, "element_tag", "") == "a" and href[1:] in pages:
