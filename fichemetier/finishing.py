@@ -21,6 +21,7 @@ import io
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import pikepdf
 
@@ -104,12 +105,13 @@ def _deflate_fonts(document: pikepdf.Pdf) -> None:
     process writes the same subsets again and again (weasyprint_internals._subset_cached),
     and deflating them is most of qpdf's time (~2 ms a fiche). qpdf leaves a stream that
     has a filter as it is."""
-    done = set()
+    done: set[tuple[int, int]] = set()
+    empty = pikepdf.Dictionary()
     for page in document.pages:
-        fonts = page.obj.get("/Resources", {}).get("/Font", {})
+        fonts: Any = page.obj.get("/Resources", empty).get("/Font", empty)
         for font in fonts.values():
             for descendant in font.get("/DescendantFonts", [font]):
-                descriptor = descendant.get("/FontDescriptor", {})
+                descriptor: Any = descendant.get("/FontDescriptor", empty)
                 for key in ("/FontFile", "/FontFile2", "/FontFile3"):
                     stream = descriptor.get(key)
                     if stream is None or stream.objgen in done or "/Filter" in stream:

@@ -678,7 +678,7 @@ def _draw_first_line(original):
         pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
         first_line, _ = layout.get_first_line()
         old_pango = pango.pango_version() < 14802
-        operators: list[tuple] = []
+        operators = []
         previous_pango_font, string, run = None, "", first_line.runs[0]
         while run != ffi.NULL:
             glyph_item, run = run.data, run.next
