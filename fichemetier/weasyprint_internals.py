@@ -39,6 +39,10 @@ Touched, as of WeasyPrint 70:
   matrix)` (the name `draw_text` calls), replaced by a faster copy (`_draw_first_line`):
   it reads `PangoGlyphInfo` (`glyph`, `geometry.width`, `.x_offset`, `.y_offset`, `attr`)
   as bytes, and the `Font` attributes `svg png colr bitmap hash to_unicode widths`;
+- `weasyprint.images.SVGImage.draw(self, stream, concrete_width, concrete_height, style)`,
+  replaced by one that records and replays the drawing (`_svg_replayed`): it calls
+  `self._svg.draw(stream, width, height, base_url, context)` as 70.0 does, and reads
+  `self._svg.tree._etree_node`, `self._base_url`, `self._context`;
 - `weasyprint.layout.block.columns_layout` (the name `block_level_layout_switch` calls),
   wrapped with a fast path for columns filled one after the other (`_columns_filled`),
   which uses `weasyprint.layout.column._create_column_box` and, from
@@ -53,6 +57,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
+import logging
 import math
 import re
 import struct
@@ -60,9 +65,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
+from xml.etree import ElementTree
 
 import tinyhtml5.inputstream
 import weasyprint
+from weasyprint import images
 from weasyprint.draw import text as draw_text
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block, column, inline
@@ -121,6 +128,7 @@ NAMES = {
     "weasyprint.layout.column": (column, "columns_layout _create_column_box"),
     "weasyprint.pdf.fonts.Font": (fonts.Font, "_harfbuzz_subset"),
     "weasyprint.draw.text": (draw_text, "draw_first_line"),
+    "weasyprint.images.SVGImage": (images.SVGImage, "draw"),
 }
 #: The wrapped functions' first parameters, as our wrappers pass them on.
 SIGNATURES = {
@@ -142,6 +150,10 @@ SIGNATURES = {
     "weasyprint.pdf.fonts.Font._harfbuzz_subset": (
         lambda: fonts.Font._harfbuzz_subset,
         ("self", "to_unicode", "hinting"),
+    ),
+    "weasyprint.images.SVGImage.draw": (
+        lambda: getattr(images.SVGImage.draw, "__wrapped__", images.SVGImage.draw),
+        ("self", "stream", "concrete_width", "concrete_height"),
     ),
     "weasyprint.draw.text.draw_first_line": (
         lambda: getattr(draw_text.draw_first_line, "__wrapped__", draw_text.draw_first_line),
@@ -775,8 +787,107 @@ def _draw_first_line(original):
     return draw_first_line
 
 
+#: The stream operations an SVG may be replayed with: each only writes to the stream,
+#: returns nothing, and takes its arguments from the SVG alone.
+REPLAYABLE_NAMES = (
+    "push_state pop_state transform set_color set_alpha set_dash set_line_cap set_line_join "
+    "set_miter_limit set_line_width move_to line_to curve_to close fill stroke "
+    "fill_and_stroke rectangle end clip"
+)
+REPLAYABLE = frozenset(REPLAYABLE_NAMES.split())
+#: What an SVG that depends on something besides its own text contains: a link to another
+#: file or element, a stylesheet.
+REFERENCES = re.compile(rb"href|url\(|@import|xml-stylesheet", re.IGNORECASE)
+#: SVG drawings recorded by `_svg_replayed`, most recently used last.
+SVG_DRAWINGS: dict[tuple, list[tuple]] = {}
+SVG_DRAWINGS_KEPT = 64
+
+
+class _Recorder:
+    """Stands for the stream an SVG draws on: passes every call on, notes the calls, and
+    whether the SVG did anything else (then its drawing is not kept)."""
+
+    def __init__(self, stream):
+        self.__dict__.update(stream=stream, calls=[], replayable=True)
+
+    def __getattr__(self, name):
+        value = getattr(self.stream, name)
+        if name not in REPLAYABLE:
+            self.replayable = False
+            return value
+
+        def call(*args, **kwargs):
+            self.calls.append((name, args, kwargs))
+            result = value(*args, **kwargs)
+            self.replayable = self.replayable and result is None
+            return result
+
+        return call
+
+    def __setattr__(self, name, value):
+        if name != "replayable":
+            self.__dict__["replayable"] = False
+            setattr(self.stream, name, value)
+        else:
+            self.__dict__[name] = value
+
+
+class _Noted(logging.Filter):
+    def __init__(self):
+        super().__init__()
+        self.records = 0
+
+    def filter(self, record):
+        self.records += 1
+        return True
+
+
+def _svg_replayed(original):
+    """WeasyPrint 70 parses an SVG's paths again at each draw, in Python: a « (suite) »
+    badge (its text as paths) and the salary chart cost ~3 ms a fiche, the same each time.
+    A drawing made only of plain stream operations (`REPLAYABLE`), from an SVG that reads
+    nothing else (`REFERENCES`), without a warning, is kept by the SVG's text and its
+    size, and replayed: the same calls on the stream, so the same bytes
+    (tests/test_speedpaths.py). Anything else is drawn as WeasyPrint does."""
+
+    @functools.wraps(original)
+    def draw(self, stream, concrete_width, concrete_height, style):
+        try:
+            text = ElementTree.tostring(self._svg.tree._etree_node)
+        except (AttributeError, TypeError):  # not an ElementTree element: not kept
+            text = b"href"
+        if REFERENCES.search(text):
+            return original(self, stream, concrete_width, concrete_height, style)
+        key = (text, concrete_width, concrete_height)
+        if (calls := SVG_DRAWINGS.pop(key, None)) is not None:
+            SVG_DRAWINGS[key] = calls
+            for name, args, kwargs in calls:
+                getattr(stream, name)(*args, **kwargs)
+            return None
+        recorder, noted = _Recorder(stream), _Noted()
+        LOGGER.addFilter(noted)
+        try:
+            self._svg.draw(recorder, concrete_width, concrete_height, self._base_url, self._context)
+        except BaseException as exception:  # as WeasyPrint 70's SVGImage.draw
+            LOGGER.error("Failed to render SVG image %s", self._base_url)
+            LOGGER.debug("Error while rendering SVG image:", exc_info=exception)
+            return None
+        finally:
+            LOGGER.removeFilter(noted)
+        if recorder.replayable and not noted.records:
+            SVG_DRAWINGS[key] = recorder.calls
+            while len(SVG_DRAWINGS) > SVG_DRAWINGS_KEPT:
+                del SVG_DRAWINGS[next(iter(SVG_DRAWINGS))]
+        return None
+
+    draw._fichemetier = True
+    return draw
+
+
 def install_fixes() -> None:
     """Install the fixes, once per process; they change nothing that is laid out."""
+    if not getattr(images.SVGImage.draw, "_fichemetier", False):
+        images.SVGImage.draw = _svg_replayed(images.SVGImage.draw)
     if (
         not getattr(draw_text.draw_first_line, "_fichemetier", False)
         and weasyprint.__version__.split(".")[0] == "70"  # a copy of 70's loop

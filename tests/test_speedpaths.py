@@ -2,7 +2,7 @@
 QR codes and the HTML parser's regexes cached, after other fiches) is the very PDF a fresh
 process makes of it first; and the pages are the pixels WeasyPrint's own path gives
 (compressed by WeasyPrint, its font-features cache, tinyhtml5's regex cache, its
-columns layout, font subsetting and glyph loop as shipped).
+columns layout, font subsetting, glyph loop and SVG drawing as shipped).
 Also: WeasyPrint finds its native libraries by soname (libraries.py) and gets the same
 files as the long way."""
 
@@ -25,10 +25,10 @@ from fichemetier.model import validate
 from .conftest import ROOT, SEED_YAML
 from .test_fuzz import fiches
 
-#: Run in a fresh process: each fiche with a new Renderer, no QR code and no font subset
-#: cached. With "plain", WeasyPrint's own path: it compresses the PDF, and our fixes are
+#: Run in a fresh process: each fiche with a new Renderer, no QR code, font subset or SVG
+#: drawing cached. With "plain", WeasyPrint's own path: it compresses the PDF, and our fixes are
 #: undone (the columns laid out by WeasyPrint's own `columns_layout`, measure first; each
-#: font subset by HarfBuzz; the glyphs drawn by its own loop).
+#: font subset by HarfBuzz; the glyphs drawn by its own loop; each SVG drawn anew).
 FRESH = textwrap.dedent(
     """
     import sys
@@ -36,7 +36,7 @@ FRESH = textwrap.dedent(
 
     import pikepdf
     import tinyhtml5.inputstream
-    from weasyprint import Document
+    from weasyprint import Document, images
     from weasyprint.draw import text
     from weasyprint.layout import block
     from weasyprint.pdf import fonts
@@ -53,6 +53,7 @@ FRESH = textwrap.dedent(
         block.columns_layout = block.columns_layout.__wrapped__
         fonts.Font._harfbuzz_subset = fonts.Font._harfbuzz_subset.__wrapped__
         text.draw_first_line = text.draw_first_line.__wrapped__
+        images.SVGImage.draw = images.SVGImage.draw.__wrapped__
         tinyhtml5.inputstream.characters_until_regex = {}
         write_pdf = Document.write_pdf
         Document.write_pdf = lambda self, *a, uncompressed_pdf=False, **k: write_pdf(
@@ -64,6 +65,7 @@ FRESH = textwrap.dedent(
         finishing.qr_rects.cache_clear()
         weasyprint_internals.SUBSETS.clear()
         finishing.DEFLATED.clear()
+        weasyprint_internals.SVG_DRAWINGS.clear()
         fiche = validate(load_fiche(source))
         Path(out, f"{index}.pdf").write_bytes(Renderer().pdf(fiche, source.parent))
     """
@@ -197,3 +199,56 @@ def test_the_fast_glyph_loop_writes_the_bytes_weasyprint_writes():
     pdf = written(fast)
     assert pdf == written(slow)
     assert pdf.count(b"TJ") > 20  # the text is drawn, most of it by the fast loop
+
+
+#: SVG drawings: plain paths and strokes (kept and replayed), the same badge drawn twice,
+#: and what is drawn as WeasyPrint does: opacity (a group), text, a gradient, a link.
+SVGS = """<html lang="fr"><style>
+body { font-family: "Fiche Inter"; font-size: 10pt }
+.badge { width: 40mm; height: 8mm; background: url(suite/bac-2.svg) no-repeat; }
+</style>
+<div class="badge"></div><div class="badge"></div>
+<svg width="40mm" height="20mm" viewBox="0 0 40 20">
+  <rect x="1" y="1" width="38" height="18" rx="3" fill="#0d4c6b" stroke="#ffaa00"
+        stroke-width="0.5" stroke-dasharray="2 1"/>
+  <path d="M2 10 Q 10 2 20 10 T 38 10" fill="none" stroke="#333" stroke-linecap="round"/>
+  <circle cx="20" cy="10" r="4" fill="#e33" transform="rotate(15 20 10)"/>
+</svg>
+<svg width="20mm" height="10mm"><rect width="10" height="10" fill="red" opacity="0.5"/></svg>
+<svg width="30mm" height="10mm"><text x="2" y="12">Texte</text></svg>
+<svg width="20mm" height="10mm"><defs><linearGradient id="g"><stop offset="0" stop-color="red"/>
+<stop offset="1" stop-color="blue"/></linearGradient></defs>
+<rect width="20" height="10" fill="url(#g)"/></svg>
+</html>"""
+
+
+def test_a_replayed_svg_writes_the_bytes_weasyprint_writes():
+    """SVG drawings recorded and replayed (weasyprint_internals._svg_replayed) against
+    WeasyPrint's own drawing: the same PDF bytes, the first time (recorded) and after
+    (replayed); only the plain drawings are kept."""
+    from weasyprint import CSS, HTML, images
+    from weasyprint.text.fonts import FontConfiguration
+
+    from fichemetier import weasyprint_internals
+    from fichemetier.paths import STYLES
+
+    replaying = images.SVGImage.draw
+    assert getattr(replaying, "_fichemetier", False)
+    fonts = FontConfiguration()
+    sheet = CSS(filename=STYLES / "fonts.css", font_config=fonts)
+
+    def written(draw) -> bytes:
+        document = HTML(string=SVGS, base_url=STYLES.as_uri() + "/").render(
+            stylesheets=[sheet], font_config=fonts
+        )
+        images.SVGImage.draw = draw
+        try:
+            return document.write_pdf(uncompressed_pdf=True)
+        finally:
+            images.SVGImage.draw = replaying
+
+    weasyprint_internals.SVG_DRAWINGS.clear()
+    recorded = written(replaying)
+    assert len(weasyprint_internals.SVG_DRAWINGS) == 2  # the badge, the plain drawing
+    replayed = written(replaying)
+    assert recorded == replayed == written(replaying.__wrapped__)
