@@ -28,7 +28,11 @@ LIST_KIDS = {"/L": ("/L", "/LI", "/Caption"), "/LI": ("/Lbl", "/LBody")}
 
 
 class Tree:
-    """The structure tree and its parent tree (MCID or annotation → element)."""
+    """The structure tree and its parent tree (MCID or annotation → element).
+
+    Each element's kids are read from the PDF once and kept (`kids`), changed through
+    `set_kids` only: the passes below read them ~4 times each, and a read through pikepdf
+    costs far more than the repairs themselves (~1 900 reads a fiche)."""
 
     def __init__(self, pdf: pikepdf.Pdf):
         self.pdf = pdf
@@ -36,6 +40,22 @@ class Tree:
         self.pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
         nums = self.root.ParentTree.Nums  # WeasyPrint writes one flat array
         self.parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        self._kids: dict[tuple[int, int], list] = {}
+
+    def kids(self, element) -> list:
+        """The element's kids, as the PDF has them now (do not change the list)."""
+        key = element.objgen
+        if key == (0, 0):  # a direct object has no identity to keep its kids by
+            return _kids(element)
+        kids = self._kids.get(key)
+        if kids is None:
+            kids = self._kids[key] = _kids(element)
+        return kids
+
+    def set_kids(self, element, kids: list) -> None:
+        element.K = pikepdf.Array(kids)
+        if element.objgen != (0, 0):
+            self._kids[element.objgen] = list(kids)
 
     def page_of(self, element) -> int | None:
         pg = element.get("/Pg")
@@ -43,12 +63,12 @@ class Tree:
 
     def elements(self):
         """Every element, parents before their children (a snapshot: safe to edit)."""
-        found, todo = [], list(_kids(self.root))
+        found, todo = [], self.kids(self.root)[::-1]
         while todo:
-            element = todo.pop(0)
+            element = todo.pop()
             if isinstance(element, pikepdf.Dictionary) and "/S" in element:
                 found.append(element)
-                todo[:0] = list(_kids(element))
+                todo += self.kids(element)[::-1]
         return found
 
     def owner(self, key: Key):
@@ -78,10 +98,17 @@ class Tree:
 
     def move(self, kids: list, old, new, at: int | None = None) -> None:
         moved = [self.adopt(kid, old, new) for kid in kids]
-        _without(old, kids)
-        current = list(_kids(new))
+        self.without(old, kids)
+        current = self.kids(new)
         at = len(current) if at is None else at
-        new.K = pikepdf.Array(current[:at] + moved + current[at:])
+        self.set_kids(new, current[:at] + moved + current[at:])
+
+    def without(self, element, kids) -> None:
+        gone = {_key(kid) for kid in kids}
+        self.set_kids(element, [k for k in self.kids(element) if _key(k) not in gone])
+
+    def index(self, element, kid) -> int:
+        return [_key(k) for k in self.kids(element)].index(_key(kid))
 
     def save(self) -> None:
         nums = []
@@ -93,15 +120,6 @@ class Tree:
 def _key(kid):
     """A kid's identity: its object number, or its MCID (pikepdf wraps anew on each read)."""
     return ("mcid", kid) if isinstance(kid, int) else kid.objgen
-
-
-def _without(element, kids) -> None:
-    gone = {_key(kid) for kid in kids}
-    element.K = pikepdf.Array([k for k in _kids(element) if _key(k) not in gone])
-
-
-def _index(element, kid) -> int:
-    return [_key(k) for k in _kids(element)].index(_key(kid))
 
 
 def _kids(element) -> list:
@@ -118,8 +136,7 @@ def repair(pdf: pikepdf.Pdf, notes: ReadingNotes, link_texts: dict[str, str]) ->
     tree = Tree(pdf)
     _artifacts(tree, notes.artifacts)
     _actual_texts(tree, notes.actual_text)
-    _merge_links(tree)
-    _lists(tree)
+    _lists(tree, _merge_links(tree))
     _link_descriptions(pdf, link_texts)
     tree.save()
 
@@ -146,7 +163,7 @@ def _artifacts(tree: Tree, keys: set[Key]) -> None:
                 owned.setdefault(owner.objgen, (owner, []))[1].append(mcid)
                 tree.parents[page_index][mcid] = pikepdf.Object.parse(b"null")
         for owner, gone in owned.values():
-            _without(owner, gone)
+            tree.without(owner, gone)
 
 
 def _actual_texts(tree: Tree, texts: dict[Key, str]) -> None:
@@ -157,7 +174,7 @@ def _actual_texts(tree: Tree, texts: dict[Key, str]) -> None:
         if owner is None:
             continue
         page, mcid = key
-        if owner.S == "/Span" and [_key(k) for k in _kids(owner)] == [_key(mcid)]:
+        if owner.S == "/Span" and [_key(k) for k in tree.kids(owner)] == [_key(mcid)]:
             owner.ActualText = pikepdf.String(text)
             continue
         span = tree.pdf.make_indirect(
@@ -170,12 +187,12 @@ def _actual_texts(tree: Tree, texts: dict[Key, str]) -> None:
                 ActualText=pikepdf.String(text),
             )
         )
-        owner.K = pikepdf.Array([span if _key(k) == _key(mcid) else k for k in _kids(owner)])
+        tree.set_kids(owner, [span if _key(k) == _key(mcid) else k for k in tree.kids(owner)])
         tree.parents[page][mcid] = span
 
 
-def _target(link) -> str | None:
-    for kid in _kids(link):
+def _target(tree: Tree, link) -> str | None:
+    for kid in tree.kids(link):
         if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
             action = kid.Obj.get("/A")
             if action is not None and "/URI" in action:
@@ -189,50 +206,54 @@ def _is_link(kid) -> bool:
     return isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Link"
 
 
-def _merge_links(tree: Tree) -> None:
+def _merge_links(tree: Tree) -> list:
+    """Returns the elements after the merge (the last pass removes no element)."""
     for element in reversed(tree.elements()):  # children first: nested links flatten
         if _is_link(element):
             _gather_annotations(tree, element)
-            target = _target(element)
-            for kid in _kids(element):
-                if _is_link(kid) and _target(kid) in (target, None):
-                    at = _index(element, kid)
-                    tree.move(_kids(kid), kid, element, at)
-                    _without(element, [kid])
+            target = _target(tree, element)
+            for kid in tree.kids(element):
+                if _is_link(kid) and _target(tree, kid) in (target, None):
+                    at = tree.index(element, kid)
+                    tree.move(tree.kids(kid), kid, element, at)
+                    tree.without(element, [kid])
     for element in tree.elements():
-        kids = _kids(element)
+        kids = tree.kids(element)
         index = 1
         while index < len(kids):
             before, kid = kids[index - 1], kids[index]
-            if _is_link(before) and _is_link(kid) and _target(before) == _target(kid):
-                tree.move(_kids(kid), kid, before)
-                _without(element, [kid])
-                kids = _kids(element)
+            if _is_link(before) and _is_link(kid) and _target(tree, before) == _target(tree, kid):
+                tree.move(tree.kids(kid), kid, before)
+                tree.without(element, [kid])
+                kids = tree.kids(element)
             else:
                 index += 1
-    for element in tree.elements():
+    elements = tree.elements()
+    for element in elements:
         if _is_link(element):
             _drop_inner_annotations(tree, element)
+    return elements
 
 
 def _gather_annotations(tree: Tree, link) -> None:
     """An annotation held by a Span inside the link (WeasyPrint gives one to a positioned
     box inside `a`) belongs to the link itself."""
-    todo = [k for k in _kids(link) if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+    todo = [k for k in tree.kids(link) if isinstance(k, pikepdf.Dictionary) and "/S" in k]
     while todo:
         element = todo.pop()
         if _is_link(element):
             continue
-        objrs = [k for k in _kids(element) if isinstance(k, pikepdf.Dictionary) and "/Obj" in k]
+        kids = tree.kids(element)
+        objrs = [k for k in kids if isinstance(k, pikepdf.Dictionary) and "/Obj" in k]
         if objrs:
             tree.move(objrs, element, link)
-        todo += [k for k in _kids(element) if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+        todo += [k for k in tree.kids(element) if isinstance(k, pikepdf.Dictionary) and "/S" in k]
 
 
 def _drop_inner_annotations(tree: Tree, link) -> None:
     """An annotation lying inside another of the same link, on the same page, is the
     same link twice for a reader (WeasyPrint gives `a::after` its own)."""
-    objrs = [k for k in _kids(link) if isinstance(k, pikepdf.Dictionary) and "/Obj" in k]
+    objrs = [k for k in tree.kids(link) if isinstance(k, pikepdf.Dictionary) and "/Obj" in k]
     inner: list = []
     for objr in objrs:
         if any(
@@ -247,7 +268,7 @@ def _drop_inner_annotations(tree: Tree, link) -> None:
         page = tree.pdf.get_object(objr.Pg.objgen)
         page.Annots = pikepdf.Array([a for a in page.Annots if a.objgen != objr.Obj.objgen])
         tree.parents.pop(int(objr.Obj.StructParent), None)
-        _without(link, [objr])
+        tree.without(link, [objr])
 
 
 def _inside(one, other) -> bool:
@@ -260,13 +281,14 @@ def _inside(one, other) -> bool:
     return u0 - 0.01 <= x0 and x1 <= u1 + 0.01 and v0 - 0.01 <= y0 and y1 <= v1 + 0.01
 
 
-def _lists(tree: Tree) -> None:
-    """What a list or item may not hold goes into an item's body."""
-    for element in tree.elements():
+def _lists(tree: Tree, elements: list) -> None:
+    """What a list or item may not hold goes into an item's body (`elements`: the
+    tree's, as `Tree.elements` gives them)."""
+    for element in elements:
         allowed = LIST_KIDS.get(str(element.S))
         if allowed is None:
             continue
-        kids = _kids(element)
+        kids = tree.kids(element)
         strays = [
             k for k in kids if not (isinstance(k, pikepdf.Dictionary) and k.get("/S") in allowed)
         ]
@@ -277,8 +299,8 @@ def _lists(tree: Tree) -> None:
         else:
             items = [k for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/LI"]
             for stray in strays:
-                position = _index(element, stray)
-                before = [k for k in items if _index(element, k) < position]
+                position = tree.index(element, stray)
+                before = [k for k in items if tree.index(element, k) < position]
                 if items:
                     _into_body(tree, before[-1] if before else items[0], [stray], element)
 
@@ -288,7 +310,7 @@ def _into_body(tree: Tree, item, strays: list, holder=None) -> None:
     the end if they come after it, else at its start; make the LBody if there is none."""
     holder = item if holder is None else holder
     bodies = [
-        k for k in _kids(item) if isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/LBody"
+        k for k in tree.kids(item) if isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/LBody"
     ]
     if bodies:
         body = bodies[0]
@@ -300,11 +322,11 @@ def _into_body(tree: Tree, item, strays: list, holder=None) -> None:
         )
         if "/Pg" in item:
             body.Pg = item.Pg
-        item.K = pikepdf.Array([*_kids(item), body])
+        tree.set_kids(item, [*tree.kids(item), body])
     anchor = body if holder.objgen == item.objgen else item
-    position = _index(holder, anchor)
-    after = [s for s in strays if _index(holder, s) > position]
-    before = [s for s in strays if _index(holder, s) < position]
+    position = tree.index(holder, anchor)
+    after = [s for s in strays if tree.index(holder, s) > position]
+    before = [s for s in strays if tree.index(holder, s) < position]
     if before:
         tree.move(before, holder, body, 0)
     if after:

@@ -32,6 +32,17 @@ Touched, as of WeasyPrint 70:
   one that hits (`install_fixes`);
 - a laid-out box's `background` (None: nothing drawn), cleared on a level group's first
   fragment (`unpaint_covered_badges`);
+- `weasyprint.pdf.fonts.Font._harfbuzz_subset(self, to_unicode, hinting)`, which sets
+  `Font.file_content` from `hb_face`, `index`, `missing`: wrapped with a cache
+  (`_subset_cached`);
+- `weasyprint.draw.text.draw_first_line(stream, textbox, text_overflow, block_ellipsis,
+  matrix)` (the name `draw_text` calls), replaced by a faster copy (`_draw_first_line`):
+  it reads `PangoGlyphInfo` (`glyph`, `geometry.width`, `.x_offset`, `.y_offset`, `attr`)
+  as bytes, and the `Font` attributes `svg png colr bitmap hash to_unicode widths`;
+- `weasyprint.images.SVGImage.draw(self, stream, concrete_width, concrete_height, style)`,
+  replaced by one that records and replays the drawing (`_svg_replayed`): it calls
+  `self._svg.draw(stream, width, height, base_url, context)` as 70.0 does, and reads
+  `self._svg.tree._etree_node`, `self._base_url`, `self._context`;
 - `weasyprint.layout.block.columns_layout` (the name `block_level_layout_switch` calls),
   wrapped with a fast path for columns filled one after the other (`_columns_filled`),
   which uses `weasyprint.layout.column._create_column_box` and, from
@@ -43,29 +54,38 @@ Touched, as of WeasyPrint 70:
   `forced_break`, `in_column`, `broken_out_of_flow`, `current_page_footnotes`,
   `reported_footnotes`, `running_elements`.
 
-Our own marks on WeasyPrint's boxes: the attributes `_fichemetier_mcid` and
-`_fichemetier_space`.
+Our own marks on WeasyPrint's objects: the attributes `_fichemetier_mcid` and
+`_fichemetier_space` on boxes, `_fichemetier_segments` on a PDF's fonts.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import inspect
+import logging
 import math
 import re
+import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
+from xml.etree import ElementTree
 
 import tinyhtml5.inputstream
 from weasyprint import layout
+import weasyprint
+from weasyprint import images
+from weasyprint.draw import text as draw_text
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block, column, inline
 from weasyprint.layout.percent import percentage
+from weasyprint.logger import LOGGER
+from weasyprint.pdf import fonts
 from weasyprint.pdf.stream import Stream
 from weasyprint.text import line_break
-from weasyprint.text.ffi import ffi, harfbuzz_subset, pango
+from weasyprint.text.ffi import FROM_UNITS, ffi, harfbuzz_subset, pango
 
 from .load import Loc
 
@@ -116,6 +136,9 @@ NAMES = {
         "columns_layout block_box_layout block_level_width collapse_margin",
     ),
     "weasyprint.layout.column": (column, "columns_layout _create_column_box"),
+    "weasyprint.pdf.fonts.Font": (fonts.Font, "_harfbuzz_subset"),
+    "weasyprint.draw.text": (draw_text, "draw_first_line"),
+    "weasyprint.images.SVGImage": (images.SVGImage, "draw"),
 }
 #: The layout context's attributes `_inline_blocks_once` reads, set in its `__init__`.
 CONTEXT_ATTRIBUTES = (
@@ -142,6 +165,18 @@ SIGNATURES = {
     "weasyprint.layout.column._create_column_box": (
         lambda: column._create_column_box,
         ("box", "containing_block", "children", "width", "position_y"),
+    ),
+    "weasyprint.pdf.fonts.Font._harfbuzz_subset": (
+        lambda: fonts.Font._harfbuzz_subset,
+        ("self", "to_unicode", "hinting"),
+    ),
+    "weasyprint.images.SVGImage.draw": (
+        lambda: getattr(images.SVGImage.draw, "__wrapped__", images.SVGImage.draw),
+        ("self", "stream", "concrete_width", "concrete_height"),
+    ),
+    "weasyprint.draw.text.draw_first_line": (
+        lambda: getattr(draw_text.draw_first_line, "__wrapped__", draw_text.draw_first_line),
+        ("stream", "textbox", "text_overflow", "block_ellipsis", "matrix"),
     ),
 }
 
@@ -318,10 +353,24 @@ class QRSlot(NamedTuple):
     url: str
 
 
+def _content_boxes(page) -> Iterator[boxes.Box]:
+    """The boxes `placed_boxes` gives, in the same order, without what it notes of each
+    (the fields they show): for what only needs the boxes, ~5 times faster."""
+    todo = [
+        box for box in reversed(page._page_box.children) if not isinstance(box, boxes.MarginBox)
+    ]
+    while todo:
+        box = todo.pop()
+        yield box
+        children = getattr(box, "children", None)
+        if children:
+            todo += reversed(children)
+
+
 def qr_slots(document) -> list[QRSlot]:
     found = []
     for index, page in enumerate(document.pages):
-        for box, _, _, _ in placed_boxes(page):
+        for box in _content_boxes(page):
             element = getattr(box, "element", None)
             url = element.get("data-qr") if element is not None else None
             if url and getattr(box, "element_tag", "") == "span":
@@ -339,9 +388,11 @@ def internal_link_texts(document) -> dict[str, str]:
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:
             pages.setdefault(anchor, index + 1)
+    if not pages:  # no anchor, no internal link to describe (a fiche): no walk
+        return {}
     texts = {}
     for page in document.pages:
-        for box, _, _, _ in placed_boxes(page):
+        for box in _content_boxes(page):
             element = getattr(box, "element", None)
             href = element.get("href", "") if element is not None else ""
             if element is not None and getattr(box, "element_tag", "") == "a" and href[1:] in pages:
@@ -667,10 +718,281 @@ def _outside(context, absolute_boxes, fixed_boxes) -> tuple:
         sum(len(boxes) for pages in context.running_elements.values() for boxes in pages.values()),
         context.forced_break,
     )
+#: Fonts subset by `_subset_cached`, most recently used last: ~30 KB each.
+SUBSETS: dict[tuple, bytes] = {}
+SUBSETS_KEPT = 64
+
+
+def _subset_cached(original):
+    """WeasyPrint 70 subsets each font again for each PDF (HarfBuzz, ~4 ms a fiche of
+    four fonts), and a warm process mostly writes the same fiche again (the studio, a
+    rebuild). The subset depends only on the font file (its bytes' digest, and its index
+    in a collection), the glyphs kept, whether a missing glyph needs a .notdef outline,
+    and hinting: the cache's key. A subset that failed (WeasyPrint warns and keeps the
+    whole font) is not kept, so it warns again."""
+
+    @functools.wraps(original)
+    def subset(self, to_unicode, hinting):
+        digest = hashlib.sha256(self.file_content).digest()
+        key = (digest, self.index, tuple(sorted(to_unicode)), bool(self.missing), hinting)
+        if (kept := SUBSETS.pop(key, None)) is not None:
+            self.file_content = SUBSETS[key] = kept
+            return
+        whole = self.file_content
+        original(self, to_unicode, hinting)
+        if self.file_content is not whole:
+            SUBSETS[key] = self.file_content
+            while len(SUBSETS) > SUBSETS_KEPT:
+                del SUBSETS[next(iter(SUBSETS))]
+
+    subset._fichemetier = True
+    return subset
+
+
+#: A `PangoGlyphInfo` as bytes: glyph, geometry (width, x_offset, y_offset), attr.
+GLYPH_INFO = struct.Struct("=IiiiI")
+
+
+def _glyph_info_layout() -> bool:
+    """Whether `GLYPH_INFO` reads Pango's struct as cffi declares it."""
+    offsets = [ffi.offsetof("PangoGlyphInfo", name) for name in ("geometry", "attr")]
+    return ffi.sizeof("PangoGlyphInfo") == GLYPH_INFO.size and offsets == [4, 16]
+
+
+def _draw_first_line(original):
+    """WeasyPrint 70 draws a line's glyphs one by one in Python, reading each field of
+    each glyph through cffi and formatting its hex code, offset and kerning again
+    (~7 ms of a fiche's ~45 ms of PDF writing). This copy of its loop (70.0's
+    `draw_first_line`, same operators in the same order) reads a run's glyphs as bytes at
+    once, and keeps each glyph's piece of the TJ string by (font size, glyph, advance,
+    x offset) on the font (`_fichemetier_segments`): a piece depends on nothing else
+    (the font's width of a glyph is set once). Everything it does not handle goes to the
+    original: an ellipsis, an empty line, a colour or bitmap emoji font (found before
+    anything is written: the operators are kept until the end). The same bytes:
+    tests/test_speedpaths.py compares them on tricky text, and the pages of random fiches
+    with WeasyPrint's own path."""
+    empty, unknown = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
+
+    @functools.wraps(original)
+    def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
+        style = textbox.style
+        if (
+            text_overflow == "ellipsis"
+            or block_ellipsis != "none"
+            or not textbox.text.strip()
+            or style["font_size"] < 1e-6
+        ):
+            return original(stream, textbox, text_overflow, block_ellipsis, matrix)
+        layout = textbox.pango_layout
+        pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+        first_line, _ = layout.get_first_line()
+        old_pango = pango.pango_version() < 14802
+        operators = []
+        previous_pango_font, string, run = None, "", first_line.runs[0]
+        while run != ffi.NULL:
+            glyph_item, run = run.data, run.next
+            glyphs, item = glyph_item.glyphs, glyph_item.item
+            count, utf8_text, clusters = glyphs.num_glyphs, None, None
+            pango_font = item.analysis.font
+            if pango_font != previous_pango_font:
+                previous_pango_font = pango_font
+                font, font_size = stream.add_font(pango_font)
+                if font.svg or font.png or font.colr:
+                    return original(stream, textbox, text_overflow, block_ellipsis, matrix)
+                if old_pango:
+                    font_size = style["font_size"]
+                if string:
+                    operators.append((stream.show_text, string))
+                string = ""
+                operators.append((stream.set_font_size, font.hash, 1 if font.bitmap else font_size))
+                to_unicode, widths = font.to_unicode, font.widths
+                digits = "02x" if font.bitmap else "04x"
+                segments = font.__dict__.setdefault("_fichemetier_segments", {})
+            string += "<"
+            data = ffi.buffer(glyphs.glyphs, count * GLYPH_INFO.size)
+            for i, (glyph_id, width, x_offset, y_offset, _) in enumerate(
+                GLYPH_INFO.iter_unpack(data)
+            ):
+                if not y_offset:
+                    segment = segments.get((font_size, glyph_id, width, x_offset))
+                    if segment is not None:
+                        string += segment
+                        continue
+                if glyph_id == empty:
+                    string += f">{-width / font_size}<"
+                    continue
+                known = True
+                if glyph_id & unknown:
+                    known = False
+                    codepoint = glyph_id - unknown
+                    LOGGER.warning(
+                        '.notdef glyph rendered for Unicode string unsupported by fonts: '
+                        '"%s" (U+%04X)', chr(codepoint), codepoint)  # fmt: skip
+                    glyph_id = font.get_unused_glyph_id(codepoint)
+                    widths[glyph_id] = round(width * 1000 * FROM_UNITS / font_size)
+                    if 0 not in widths:
+                        widths[0] = widths[glyph_id]
+                if glyph_id not in to_unicode:
+                    if clusters is None:
+                        clusters = ffi.unpack(glyphs.log_clusters, count)
+                    offset, t1 = item.offset, clusters[i]
+                    if item.analysis.level % 2:  # rtl
+                        t2 = item.length if i == 0 else clusters[i - 1]
+                    else:
+                        t2 = item.length if i == count - 1 else clusters[i + 1]
+                    utf8_text = utf8_text or layout.text.encode()
+                    to_unicode[glyph_id] = utf8_text[offset + t1 : offset + t2].decode()
+                offset = x_offset / font_size
+                rise = y_offset / 1000
+                start = len(string)
+                if rise:
+                    string = string[:-1] if string[-1] == "<" else string + ">"
+                    if string:
+                        operators.append((stream.show_text, string))
+                    operators.append((stream.set_text_rise, -rise))
+                    string = f"{-offset}" if offset else ""
+                    string += f"<{glyph_id:{digits}}>"
+                    operators.append((stream.show_text, string))
+                    operators.append((stream.set_text_rise, 0))
+                    string = "<"
+                else:
+                    if offset:
+                        string += f">{-offset}<"
+                    string += f"{glyph_id:{digits}}"
+                if glyph_id in widths:
+                    logical_width = widths[glyph_id]
+                else:
+                    pango.pango_font_get_glyph_extents(
+                        pango_font, glyph_id, stream.ink_rect, stream.logical_rect
+                    )
+                    logical_width = widths[glyph_id] = round(
+                        stream.logical_rect.width * 1000 * FROM_UNITS / font_size
+                    )
+                kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size
+                if kerning:
+                    string += f">{int(kerning)}<"
+                if known and not rise:
+                    segments[font_size, glyph_id, width, x_offset] = string[start:]
+            string = string[:-1] if string[-1] == "<" else string + ">"
+        stream.set_text_matrix(*matrix.values)
+        for operator, *operands in operators:
+            operator(*operands)
+        stream.show_text(string)
+        return []
+
+    draw_first_line._fichemetier = True
+    return draw_first_line
+
+
+#: The stream operations an SVG may be replayed with: each only writes to the stream,
+#: returns nothing, and takes its arguments from the SVG alone.
+REPLAYABLE_NAMES = (
+    "push_state pop_state transform set_color set_alpha set_dash set_line_cap set_line_join "
+    "set_miter_limit set_line_width move_to line_to curve_to close fill stroke "
+    "fill_and_stroke rectangle end clip"
+)
+REPLAYABLE = frozenset(REPLAYABLE_NAMES.split())
+#: What an SVG that depends on something besides its own text contains: a link to another
+#: file or element, a stylesheet.
+REFERENCES = re.compile(rb"href|url\(|@import|xml-stylesheet", re.IGNORECASE)
+#: SVG drawings recorded by `_svg_replayed`, most recently used last.
+SVG_DRAWINGS: dict[tuple, list[tuple]] = {}
+SVG_DRAWINGS_KEPT = 64
+
+
+class _Recorder:
+    """Stands for the stream an SVG draws on: passes every call on, notes the calls, and
+    whether the SVG did anything else (then its drawing is not kept)."""
+
+    def __init__(self, stream):
+        self.__dict__.update(stream=stream, calls=[], replayable=True)
+
+    def __getattr__(self, name):
+        value = getattr(self.stream, name)
+        if name not in REPLAYABLE:
+            self.replayable = False
+            return value
+
+        def call(*args, **kwargs):
+            self.calls.append((name, args, kwargs))
+            result = value(*args, **kwargs)
+            self.replayable = self.replayable and result is None
+            return result
+
+        return call
+
+    def __setattr__(self, name, value):
+        if name != "replayable":
+            self.__dict__["replayable"] = False
+            setattr(self.stream, name, value)
+        else:
+            self.__dict__[name] = value
+
+
+class _Noted(logging.Filter):
+    def __init__(self):
+        super().__init__()
+        self.records = 0
+
+    def filter(self, record):
+        self.records += 1
+        return True
+
+
+def _svg_replayed(original):
+    """WeasyPrint 70 parses an SVG's paths again at each draw, in Python: a « (suite) »
+    badge (its text as paths) and the salary chart cost ~3 ms a fiche, the same each time.
+    A drawing made only of plain stream operations (`REPLAYABLE`), from an SVG that reads
+    nothing else (`REFERENCES`), without a warning, is kept by the SVG's text and its
+    size, and replayed: the same calls on the stream, so the same bytes
+    (tests/test_speedpaths.py). Anything else is drawn as WeasyPrint does."""
+
+    @functools.wraps(original)
+    def draw(self, stream, concrete_width, concrete_height, style):
+        try:
+            text = ElementTree.tostring(self._svg.tree._etree_node)
+        except (AttributeError, TypeError):  # not an ElementTree element: not kept
+            text = b"href"
+        if REFERENCES.search(text):
+            return original(self, stream, concrete_width, concrete_height, style)
+        key = (text, concrete_width, concrete_height)
+        if (calls := SVG_DRAWINGS.pop(key, None)) is not None:
+            SVG_DRAWINGS[key] = calls
+            for name, args, kwargs in calls:
+                getattr(stream, name)(*args, **kwargs)
+            return None
+        recorder, noted = _Recorder(stream), _Noted()
+        LOGGER.addFilter(noted)
+        try:
+            self._svg.draw(recorder, concrete_width, concrete_height, self._base_url, self._context)
+        except BaseException as exception:  # as WeasyPrint 70's SVGImage.draw
+            LOGGER.error("Failed to render SVG image %s", self._base_url)
+            LOGGER.debug("Error while rendering SVG image:", exc_info=exception)
+            return None
+        finally:
+            LOGGER.removeFilter(noted)
+        if recorder.replayable and not noted.records:
+            SVG_DRAWINGS[key] = recorder.calls
+            while len(SVG_DRAWINGS) > SVG_DRAWINGS_KEPT:
+                del SVG_DRAWINGS[next(iter(SVG_DRAWINGS))]
+        return None
+
+    draw._fichemetier = True
+    return draw
 
 
 def install_fixes() -> None:
     """Install the fixes, once per process; they change nothing that is laid out."""
+    if not getattr(images.SVGImage.draw, "_fichemetier", False):
+        images.SVGImage.draw = _svg_replayed(images.SVGImage.draw)
+    if (
+        not getattr(draw_text.draw_first_line, "_fichemetier", False)
+        and weasyprint.__version__.split(".")[0] == "70"  # a copy of 70's loop
+        and _glyph_info_layout()
+    ):
+        draw_text.draw_first_line = _draw_first_line(draw_text.draw_first_line)
+    if not getattr(fonts.Font._harfbuzz_subset, "_fichemetier", False):
+        fonts.Font._harfbuzz_subset = _subset_cached(fonts.Font._harfbuzz_subset)
     if not getattr(block.columns_layout, "_fichemetier", False):
         block.columns_layout = _columns_filled(block.columns_layout)
     if not getattr(inline.inline_block_box_layout, "_fichemetier", False):

@@ -2,7 +2,8 @@
 QR codes and the HTML parser's regexes cached, after other fiches) is the very PDF a fresh
 process makes of it first; and the pages are the pixels WeasyPrint's own path gives
 (compressed by WeasyPrint, its font-features cache, tinyhtml5's regex cache, its
-columns and inline-block layout and its var() as shipped).
+columns and inline-block layout, its var(), font subsetting, glyph loop and SVG drawing as
+shipped).
 Also: WeasyPrint finds its native libraries by soname (libraries.py) and gets the same
 files as the long way."""
 
@@ -25,10 +26,12 @@ from fichemetier.model import validate
 from .conftest import ROOT, SEED_YAML
 from .test_fuzz import fiches
 
-#: Run in a fresh process: each fiche with a new Renderer and no QR code cached. With
-#: "plain", WeasyPrint's own path: it compresses the PDF, and our fixes are undone (the
-#: columns laid out by WeasyPrint's own `columns_layout`, measure first; each inline block
-#: laid out at each try; the sheets' var() resolved by WeasyPrint, per element).
+#: Run in a fresh process: each fiche with a new Renderer and no QR code, font subset or
+#: SVG drawing cached. With "plain", WeasyPrint's own path: it compresses the PDF, and our
+#: fixes are undone (the columns laid out by WeasyPrint's own `columns_layout`, measure
+#: first; each inline block laid out at each try; the sheets' var() resolved by WeasyPrint,
+#: per element; each font subset by HarfBuzz; the glyphs drawn by its own loop; each SVG
+#: drawn anew).
 FRESH = textwrap.dedent(
     """
     import sys
@@ -36,11 +39,13 @@ FRESH = textwrap.dedent(
 
     import pikepdf
     import tinyhtml5.inputstream
-    from weasyprint import Document
+    from weasyprint import Document, images
+    from weasyprint.draw import text
     from weasyprint.layout import block, inline
+    from weasyprint.pdf import fonts
     from weasyprint.text import line_break
 
-    from fichemetier import finishing, qrcodes, render
+    from fichemetier import finishing, qrcodes, render, weasyprint_internals
     from fichemetier.load import load_fiche
     from fichemetier.model import validate
     from fichemetier.render import Renderer
@@ -50,6 +55,9 @@ FRESH = textwrap.dedent(
         line_break.Layout.setup = line_break.Layout.setup.__wrapped__
         block.columns_layout = block.columns_layout.__wrapped__
         inline.inline_block_box_layout = inline.inline_block_box_layout.__wrapped__
+        fonts.Font._harfbuzz_subset = fonts.Font._harfbuzz_subset.__wrapped__
+        text.draw_first_line = text.draw_first_line.__wrapped__
+        images.SVGImage.draw = images.SVGImage.draw.__wrapped__
 
         def as_written(texts):
             raise render.Unresolvable("var() left to WeasyPrint")
@@ -63,6 +71,10 @@ FRESH = textwrap.dedent(
         finishing.OBJECT_STREAMS = pikepdf.ObjectStreamMode.preserve
     for index, source in enumerate(map(Path, sources)):
         qrcodes.qr_runs.cache_clear()
+        finishing.qr_rects.cache_clear()
+        weasyprint_internals.SUBSETS.clear()
+        finishing.DEFLATED.clear()
+        weasyprint_internals.SVG_DRAWINGS.clear()
         fiche = validate(load_fiche(source))
         Path(out, f"{index}.pdf").write_bytes(Renderer().pdf(fiche, source.parent))
     """
@@ -142,3 +154,110 @@ def test_weasyprint_loads_the_same_libraries_by_soname():
     fast = loaded("fast")
     assert "libpango-1.0.so" in fast and "libharfbuzz" in fast
     assert fast == loaded("slow")
+
+
+#: Text that takes each branch of WeasyPrint's glyph loop: kerning, letter and word
+#: spacing, justification, accents as combining marks (offsets), right-to-left scripts
+#: with their marks, emoji, zero-width and unknown characters, several sizes and fonts;
+#: and what goes to WeasyPrint's own loop: an ellipsis.
+GLYPHS = """<html lang="fr"><style>
+body { font-family: "Fiche Inter", "Fiche Arabic", "Fiche Hebrew", "Fiche Emoji";
+       font-size: 10pt; width: 60mm }
+.espace { letter-spacing: 0.12em; word-spacing: 3pt }
+.justifie { text-align: justify }
+.coupe { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; width: 20mm }
+</style>
+<p>AVATAR Wave « Tôt » — Ça va, l’œuvre ? 1/2 ⅓ 10 % 3 000 €</p>
+<p class="espace">Développeur <b>back end</b> <i>et</i> <b><i>front</i></b></p>
+<p class="justifie">Il écrit le code des serveurs, des bases de données et des interfaces
+de programmation qui font tourner les sites et les applications mobiles.</p>
+<p>Accents composés : e\u0301te\u0301, a\u0300 l\u2019e\u0302tre, n\u0303</p>
+<p dir="rtl">مطوِّر برمجيّات — מְפַתֵּחַ תּוֹכנָה</p>
+<p>Emoji 😀 🚀 ✅, zéro\u200blargeur, inconnu \ue000 \U000f0000</p>
+<p style="font-size: 7pt">petit</p><h1 style="font-size: 24pt; font-weight: 800">Grand</h1>
+<p class="coupe">Un texte bien trop long pour sa boîte</p>
+</html>"""
+
+
+def test_the_fast_glyph_loop_writes_the_bytes_weasyprint_writes():
+    """The glyph loop (weasyprint_internals._draw_first_line) against WeasyPrint's own,
+    on the same text: the same PDF bytes, so the same pixels and the same text."""
+    from weasyprint import CSS, HTML
+    from weasyprint.draw import text
+    from weasyprint.text.fonts import FontConfiguration
+
+    from fichemetier.paths import STYLES
+    from fichemetier.render import Renderer  # installs the fast loop
+
+    assert getattr(text.draw_first_line, "_fichemetier", False)
+    fast, slow = text.draw_first_line, text.draw_first_line.__wrapped__
+    assert Renderer  # imported for its effect
+    fonts = FontConfiguration()
+    sheet = CSS(filename=STYLES / "fonts.css", font_config=fonts)
+
+    def written(loop) -> bytes:
+        document = HTML(string=GLYPHS, base_url=STYLES.as_uri() + "/").render(
+            stylesheets=[sheet], font_config=fonts, pdf_tags=True
+        )
+        text.draw_first_line = loop
+        try:
+            return document.write_pdf(pdf_tags=True, uncompressed_pdf=True)
+        finally:
+            text.draw_first_line = fast
+
+    pdf = written(fast)
+    assert pdf == written(slow)
+    assert pdf.count(b"TJ") > 20  # the text is drawn, most of it by the fast loop
+
+
+#: SVG drawings: plain paths and strokes (kept and replayed), the same badge drawn twice,
+#: and what is drawn as WeasyPrint does: opacity (a group), text, a gradient, a link.
+SVGS = """<html lang="fr"><style>
+body { font-family: "Fiche Inter"; font-size: 10pt }
+.badge { width: 40mm; height: 8mm; background: url(suite/bac-2.svg) no-repeat; }
+</style>
+<div class="badge"></div><div class="badge"></div>
+<svg width="40mm" height="20mm" viewBox="0 0 40 20">
+  <rect x="1" y="1" width="38" height="18" rx="3" fill="#0d4c6b" stroke="#ffaa00"
+        stroke-width="0.5" stroke-dasharray="2 1"/>
+  <path d="M2 10 Q 10 2 20 10 T 38 10" fill="none" stroke="#333" stroke-linecap="round"/>
+  <circle cx="20" cy="10" r="4" fill="#e33" transform="rotate(15 20 10)"/>
+</svg>
+<svg width="20mm" height="10mm"><rect width="10" height="10" fill="red" opacity="0.5"/></svg>
+<svg width="30mm" height="10mm"><text x="2" y="12">Texte</text></svg>
+<svg width="20mm" height="10mm"><defs><linearGradient id="g"><stop offset="0" stop-color="red"/>
+<stop offset="1" stop-color="blue"/></linearGradient></defs>
+<rect width="20" height="10" fill="url(#g)"/></svg>
+</html>"""
+
+
+def test_a_replayed_svg_writes_the_bytes_weasyprint_writes():
+    """SVG drawings recorded and replayed (weasyprint_internals._svg_replayed) against
+    WeasyPrint's own drawing: the same PDF bytes, the first time (recorded) and after
+    (replayed); only the plain drawings are kept."""
+    from weasyprint import CSS, HTML, images
+    from weasyprint.text.fonts import FontConfiguration
+
+    from fichemetier import weasyprint_internals
+    from fichemetier.paths import STYLES
+
+    replaying = images.SVGImage.draw
+    assert getattr(replaying, "_fichemetier", False)
+    fonts = FontConfiguration()
+    sheet = CSS(filename=STYLES / "fonts.css", font_config=fonts)
+
+    def written(draw) -> bytes:
+        document = HTML(string=SVGS, base_url=STYLES.as_uri() + "/").render(
+            stylesheets=[sheet], font_config=fonts
+        )
+        images.SVGImage.draw = draw
+        try:
+            return document.write_pdf(uncompressed_pdf=True)
+        finally:
+            images.SVGImage.draw = replaying
+
+    weasyprint_internals.SVG_DRAWINGS.clear()
+    recorded = written(replaying)
+    assert len(weasyprint_internals.SVG_DRAWINGS) == 2  # the badge, the plain drawing
+    replayed = written(replaying)
+    assert recorded == replayed == written(replaying.__wrapped__)
