@@ -74,9 +74,8 @@ from typing import NamedTuple
 from xml.etree import ElementTree
 
 import tinyhtml5.inputstream
-from weasyprint import layout
 import weasyprint
-from weasyprint import images
+from weasyprint import images, layout
 from weasyprint.draw import text as draw_text
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block, column, inline
@@ -718,6 +717,8 @@ def _outside(context, absolute_boxes, fixed_boxes) -> tuple:
         sum(len(boxes) for pages in context.running_elements.values() for boxes in pages.values()),
         context.forced_break,
     )
+
+
 #: Fonts subset by `_subset_cached`, most recently used last: ~30 KB each.
 SUBSETS: dict[tuple, bytes] = {}
 SUBSETS_KEPT = 64
