@@ -27,7 +27,13 @@ Touched, as of WeasyPrint 70:
   `Stream._tags[box]["mcid"]`: wrapped to note each text box's MCID;
 - `weasyprint.text.ffi.harfbuzz_subset`: None without libharfbuzz-subset0 (the slow path);
 - `weasyprint.text.line_break.Layout.setup(self, style)` and `FontConfiguration.font_features`
-  (a dict that `setup` fills with `setdefault`): wrapped to plug a native leak (`install_fixes`);
+  (a dict that `setup` fills with `setdefault`): wrapped to plug a native leak (`install_fixes`),
+  and again to share what it makes for each layout of one font (`_shared_setup`): the style
+  values it reads (`setup_reads`, checked by `missing()`), the Layout attributes it sets
+  (`style`, `first_line_direction`, `language`, `layout`, `ascent`, `underline_position`,
+  `strikethrough_position`, `underline_thickness`, `strikethrough_thickness`), the names
+  `line_break.font_features` and `line_break.get_font_description`, and
+  `weasyprint.text.constants.PANGO_DIRECTION`;
 - `tinyhtml5.inputstream.characters_until_regex`, the HTML parser's regex cache, replaced by
   one that hits (`install_fixes`);
 - a laid-out box's `background` (None: nothing drawn), cleared on a level group's first
@@ -89,6 +95,34 @@ COLUMNS_ARGS = (
     "first_line_style",
 )
 
+#: `font_features`'s parameters: the style values of the same names.
+FEATURE_VALUES = (
+    "font_kerning",
+    "font_variant_ligatures",
+    "font_variant_position",
+    "font_variant_caps",
+    "font_variant_numeric",
+    "font_variant_alternates",
+    "font_variant_east_asian",
+    "font_feature_settings",
+)
+#: Every style value WeasyPrint 70's `Layout.setup` reads (`get_font_description` and
+#: `font_features` included), `text_decoration_line` aside: `_shared_setup`'s key.
+SETUP_VALUES = (
+    "direction",
+    "font_language_override",
+    "lang",
+    "font_family",
+    "font_style",
+    "font_stretch",
+    "font_weight",
+    "font_size",
+    "font_variation_settings",
+    *FEATURE_VALUES,
+)
+#: What `setup_reads` finds in WeasyPrint 70.
+SETUP_READS = {*SETUP_VALUES, "text_decoration_line"}
+
 #: What `missing()` checks on the code (the attributes set on each box are checked by the
 #: probe in tests/test_weasyprint_internals.py, on a laid-out page).
 NAMES = {
@@ -107,9 +141,14 @@ NAMES = {
     ),
     "weasyprint.pdf.stream.Stream": (Stream, "marked"),
     "weasyprint.text.line_break.Layout": (line_break.Layout, "setup"),
+    "weasyprint.text.line_break": (line_break, "font_features get_font_description"),
     "weasyprint.text.ffi.pango": (
         pango,
-        "pango_layout_get_attributes pango_attr_list_unref pango_attr_font_features_new",
+        "pango_layout_get_attributes pango_attr_list_unref pango_attr_font_features_new "
+        "pango_font_map_create_context pango_context_set_round_glyph_positions "
+        "pango_context_set_base_dir pango_context_set_language pango_layout_new "
+        "pango_layout_set_auto_dir pango_layout_set_font_description pango_attr_list_new "
+        "pango_attr_list_insert pango_layout_set_attributes",
     ),
     "tinyhtml5.inputstream": (tinyhtml5.inputstream, "characters_until_regex"),
     "weasyprint.layout.block": (
@@ -135,6 +174,7 @@ SIGNATURES = {
     ),
     "weasyprint.pdf.stream.Stream.marked": (lambda: Stream.marked, ("self", "box", "tag")),
     "weasyprint.text.line_break.Layout.setup": (lambda: line_break.Layout.setup, ("self", "style")),
+    "weasyprint.text.line_break.font_features": (lambda: line_break.font_features, FEATURE_VALUES),
     "weasyprint.layout.column.columns_layout": (lambda: column.columns_layout, COLUMNS_ARGS),
     "weasyprint.layout.inline.inline_block_box_layout": (
         lambda: inline.inline_block_box_layout,
@@ -168,7 +208,20 @@ def missing() -> list[str]:
             continue  # already listed as gone
         if found != expected:
             gone.append(f"{where}: parameters {found}, expected {expected}")
+    if (read := setup_reads()) != SETUP_READS:
+        gone.append(f"weasyprint.text.line_break.Layout.setup: reads {sorted(read)}")
     return gone
+
+
+def setup_reads() -> set[str]:
+    """The style values WeasyPrint's `Layout.setup` reads (with `get_font_description`):
+    `_shared_setup`'s key must have them all."""
+    try:
+        code = inspect.getsource(inspect.unwrap(line_break.Layout.setup))
+        code += inspect.getsource(line_break.get_font_description)
+    except (AttributeError, OSError, TypeError):
+        return set()
+    return set(re.findall(r"style\[['\"](\w+)['\"]\]", code))
 
 
 def fast_font_subsetting() -> bool:
@@ -500,31 +553,6 @@ def _layout_setup(original):
 #: and how many fonts it keeps (a fiche uses ~50; past this, it starts again).
 SETUPS = "_fichemetier_setups"
 SETUPS_KEPT = 512
-#: `font_features`'s parameters: the style values of the same names.
-FEATURE_VALUES = (
-    "font_kerning",
-    "font_variant_ligatures",
-    "font_variant_position",
-    "font_variant_caps",
-    "font_variant_numeric",
-    "font_variant_alternates",
-    "font_variant_east_asian",
-    "font_feature_settings",
-)
-#: Every style value WeasyPrint 70's `Layout.setup` reads (`get_font_description` and
-#: `font_features` included), `text_decoration_line` aside: `_shared_setup`'s key.
-SETUP_VALUES = (
-    "direction",
-    "font_language_override",
-    "lang",
-    "font_family",
-    "font_style",
-    "font_stretch",
-    "font_weight",
-    "font_size",
-    "font_variation_settings",
-    *FEATURE_VALUES,
-)
 
 
 class _Shared(NamedTuple):
@@ -801,6 +829,8 @@ def install_fixes() -> None:
     if not getattr(inline.inline_block_box_layout, "_fichemetier", False):
         inline.inline_block_box_layout = _inline_blocks_once(inline.inline_block_box_layout)
     if not getattr(line_break.Layout.setup, "_fichemetier", False):
-        line_break.Layout.setup = _shared_setup(_layout_setup(line_break.Layout.setup))
+        setup = _layout_setup(line_break.Layout.setup)
+        shared = setup_reads() == SETUP_READS  # else a key would miss a value it reads
+        line_break.Layout.setup = _shared_setup(setup) if shared else setup
     if not isinstance(tinyhtml5.inputstream.characters_until_regex, _RegexCache):
         tinyhtml5.inputstream.characters_until_regex = _RegexCache()
