@@ -633,7 +633,7 @@ def _shared(layout, style) -> _Shared:
     pango.pango_context_set_base_dir(context, PANGO_DIRECTION[style["direction"]])
     if style["font_language_override"] != "normal" or style["lang"]:
         pango.pango_context_set_language(context, layout.language)
-    metrics = ()
+    metrics: tuple = ()
     if style["text_decoration_line"] != "none":
         metrics = (
             layout.ascent,
