@@ -2,8 +2,8 @@
 QR codes and the HTML parser's regexes cached, after other fiches) is the very PDF a fresh
 process makes of it first; and the pages are the pixels WeasyPrint's own path gives
 (compressed by WeasyPrint, its font-features cache, tinyhtml5's regex cache, its
-columns and inline-block layout, its var(), font subsetting, glyph loop and SVG drawing as
-shipped).
+columns and inline-block layout, its layouts' setup, its var(), font subsetting, glyph loop
+and SVG drawing as shipped).
 Also: WeasyPrint finds its native libraries by soname (libraries.py) and gets the same
 files as the long way."""
 
@@ -30,8 +30,8 @@ from .test_fuzz import fiches
 #: SVG drawing cached. With "plain", WeasyPrint's own path: it compresses the PDF, and our
 #: fixes are undone (the columns laid out by WeasyPrint's own `columns_layout`, measure
 #: first; each inline block laid out at each try; the sheets' var() resolved by WeasyPrint,
-#: per element; each font subset by HarfBuzz; the glyphs drawn by its own loop; each SVG
-#: drawn anew).
+#: per element; each layout's own Pango context and font description; each font subset by
+#: HarfBuzz; the glyphs drawn by its own loop; each SVG drawn anew).
 FRESH = textwrap.dedent(
     """
     import sys
@@ -52,7 +52,8 @@ FRESH = textwrap.dedent(
 
     mode, out, *sources = sys.argv[1:]
     if mode == "plain":
-        line_break.Layout.setup = line_break.Layout.setup.__wrapped__
+        while hasattr(line_break.Layout.setup, "__wrapped__"):  # leak fix, shared setup
+            line_break.Layout.setup = line_break.Layout.setup.__wrapped__
         block.columns_layout = block.columns_layout.__wrapped__
         inline.inline_block_box_layout = inline.inline_block_box_layout.__wrapped__
         fonts.Font._harfbuzz_subset = fonts.Font._harfbuzz_subset.__wrapped__

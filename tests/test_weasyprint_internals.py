@@ -15,6 +15,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 import fichemetier
 from fichemetier import weasyprint_internals as internals
+from fichemetier.paths import STYLES
 
 PACKAGE = Path(fichemetier.__file__).parent
 HOME = PACKAGE / "weasyprint_internals.py"
@@ -225,3 +226,70 @@ def every_box(box):
     yield box
     for child in getattr(box, "children", ()):
         yield from every_box(child)
+
+
+#: One text in styles that differ by one value `Layout.setup` reads, one after the other:
+#: a key that missed one would give a paragraph the font set up for the one before.
+SETUP_STYLES = (
+    "",
+    "font-weight: bold",
+    "font-style: italic",
+    "font-variant: small-caps",
+    "font-stretch: condensed",
+    "font-size: 11pt",
+    "font-family: serif",
+    "font-kerning: none",
+    "font-variant-ligatures: none",
+    "font-variant-position: super",
+    "font-variant-numeric: slashed-zero tabular-nums",
+    "font-language-override: 'TRK'",
+    "font-variant-alternates: historical-forms",
+    "font-variant-east-asian: ruby",
+    "font-feature-settings: 'liga' 0",
+    "font-variation-settings: 'wght' 700",
+    "text-decoration: underline",
+    "text-decoration: line-through",
+    "direction: rtl",
+    "letter-spacing: 1px",
+    "word-spacing: 4px",
+)
+SETUP_HTML = (
+    "<html lang='fr'><style>@page { size: 80mm 250mm; margin: 5mm } p { width: 30mm; "
+    "hyphens: auto; margin: 0 } body { font-family: Inter, sans-serif } @font-face { "
+    "font-family: Inter; src: url(fonts/Inter-Regular.otf) }</style>"
+    # a language's own letter forms (Serbian italic б, г, д, п, т: the `locl` feature)
+    + "".join(
+        f"<p lang='{lang}' style='font: italic 10pt DejaVu Serif'>бгдпт</p>"
+        for lang in ("ru", "sr", "ru")
+    )
+    + "".join(
+        f"<p lang='{lang}' style=\"{style}\">Officiel : 1 230 fi ffl « développement » Wo AV"
+        " l’établissement d’enseignement</p>"
+        for style in SETUP_STYLES
+        for lang in ("fr", "en")
+    )
+    + "</html>"
+)
+
+
+def test_layouts_that_share_a_font_setup_are_weasyprints_own(monkeypatch):
+    """`_shared_setup`: each text laid out and drawn on a shared Pango context and font
+    description is the PDF WeasyPrint's own `setup` makes, byte for byte, and one setup
+    was made per font, not per layout."""
+    from weasyprint.text import line_break
+
+    internals.install()
+    shared = line_break.Layout.setup
+    own = shared.__wrapped__
+
+    def made(setup):
+        monkeypatch.setattr(line_break.Layout, "setup", setup)
+        fonts = FontConfiguration()
+        page = HTML(string=SETUP_HTML, base_url=str(STYLES))
+        return page.write_pdf(font_config=fonts), fonts
+
+    expected, _ = made(own)
+    pdf, fonts = made(shared)
+    assert pdf == expected
+    kept = getattr(fonts, internals.SETUPS)
+    assert len(SETUP_STYLES) < len(kept) < 3 * len(SETUP_STYLES)  # per font, not per line
