@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
+from machine import machine  # noqa: E402
+
 from fichemetier.cache import RACY_SECONDS  # noqa: E402
 from fichemetier.load import load_fiche  # noqa: E402
 from fichemetier.model import validate  # noqa: E402
@@ -209,7 +211,7 @@ def main() -> None:
             f"{catalogue:.1f} s",
         ),
     ]
-    print(f"\nMachine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(f"\nMachine: {machine()}")
     print(f"{'':44} {'fiches/s':>10} {'× naive':>9}   time")
     for label, per_fiche, shown in rows:
         print(f"{label:44} {1 / per_fiche:10.1f} {naive_per / per_fiche:9.1f}   {shown}")

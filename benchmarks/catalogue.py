@@ -24,6 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from machine import machine  # noqa: E402
+
 from batch import ROOT, synthetic_fiches  # noqa: E402
 
 
@@ -118,7 +120,7 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"\nMachine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, --jobs {args.jobs}")
+    print(f"\nMachine: {machine()}, --jobs {args.jobs}")
     print(f"{'code':>10} {'fiches':>7} {'seconds':>8} {'pages':>6} {'peak RSS, all':>14}", end="")
     print(f" {'largest':>8}")
     for name, count, seconds, page_count, peak_sum, peak_one in rows:

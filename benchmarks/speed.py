@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
+from machine import machine  # noqa: E402
+
 from memory import rss_mb  # noqa: E402
 
 SEED = ROOT / "fiches" / "developpeur-back-end.yaml"
@@ -110,7 +112,7 @@ def main() -> None:
     def median(runs, which):
         return statistics.median(run[which] for run in runs) * 1000
 
-    print(f"\nMachine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(f"\nMachine: {machine()}")
     print(f"{'':40} {'wall ms':>9} {'CPU ms':>9}")
     rows = [
         (f"seed fiche, warm, in process (median of {args.rounds})", ours),
