@@ -24,9 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from machine import machine  # noqa: E402
-
 from batch import ROOT, synthetic_fiches  # noqa: E402
+from machine import machine  # noqa: E402
 
 
 def _rss_kb(pid: int) -> int:

@@ -27,7 +27,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
 from machine import machine  # noqa: E402
-
 from memory import rss_mb  # noqa: E402
 
 SEED = ROOT / "fiches" / "developpeur-back-end.yaml"
