@@ -35,7 +35,12 @@ Touched, as of WeasyPrint 70:
 - `weasyprint.layout.block.columns_layout` (the name `block_level_layout_switch` calls),
   wrapped with a fast path for columns filled one after the other (`_columns_filled`),
   which uses `weasyprint.layout.column._create_column_box` and, from
-  `weasyprint.layout.block`, `block_box_layout`, `block_level_width`, `collapse_margin`.
+  `weasyprint.layout.block`, `block_box_layout`, `block_level_width`, `collapse_margin`;
+- `weasyprint.layout.inline.handle_leader(context, line, containing_block)` (the name
+  `iter_line_boxes` calls), wrapped to merge a leader's copies of its text into one box
+  (`_leaders_merged`), with `weasyprint.layout.leader.leader_index`,
+  `weasyprint.text.line_break.split_first_line` and a text box's `copy_with_text`,
+  `pango_layout`, `position_x`, `justification_spacing`.
 
 Our own marks on WeasyPrint's boxes: the attributes `_fichemetier_mcid` and
 `_fichemetier_space`.
@@ -54,7 +59,7 @@ from typing import NamedTuple
 
 import tinyhtml5.inputstream
 from weasyprint.formatting_structure import boxes
-from weasyprint.layout import block, column, inline
+from weasyprint.layout import block, column, inline, leader
 from weasyprint.layout.percent import percentage
 from weasyprint.pdf.stream import Stream
 from weasyprint.text import line_break
@@ -93,7 +98,7 @@ NAMES = {
         "border_box_x border_box_y border_width border_height content_box_x content_box_y "
         "margin_height is_leader",
     ),
-    "weasyprint.layout.inline": (inline, "split_text_box remove_last_whitespace"),
+    "weasyprint.layout.inline": (inline, "split_text_box remove_last_whitespace handle_leader"),
     "weasyprint.pdf.stream.Stream": (Stream, "marked"),
     "weasyprint.text.line_break.Layout": (line_break.Layout, "setup"),
     "weasyprint.text.ffi.pango": (
@@ -106,6 +111,9 @@ NAMES = {
         "columns_layout block_box_layout block_level_width collapse_margin",
     ),
     "weasyprint.layout.column": (column, "columns_layout _create_column_box"),
+    "weasyprint.layout.leader": (leader, "leader_index"),
+    "weasyprint.text.line_break": (line_break, "split_first_line"),
+    "weasyprint.formatting_structure.boxes.TextBox": (boxes.TextBox, "copy_with_text"),
 }
 #: The wrapped functions' first parameters, as our wrappers pass them on.
 SIGNATURES = {
@@ -123,6 +131,14 @@ SIGNATURES = {
     "weasyprint.layout.column._create_column_box": (
         lambda: column._create_column_box,
         ("box", "containing_block", "children", "width", "position_y"),
+    ),
+    "weasyprint.layout.inline.handle_leader": (
+        lambda: inline.handle_leader,
+        ("context", "line", "containing_block"),
+    ),
+    "weasyprint.text.line_break.split_first_line": (
+        lambda: line_break.split_first_line,
+        ("text", "style", "context", "max_width", "justification_spacing", "is_line_start"),
     ),
 }
 
@@ -570,11 +586,69 @@ def _columns(box) -> tuple[int, float, float]:
     return count, (box.width + gap) / count - gap, gap
 
 
+def _leaders_merged(original):
+    """WeasyPrint 70's `handle_leader` fills a leader with one copy of its text box per
+    repeat of its text (`. ` for `leader(dotted)`): a catalogue's contents line had ~130
+    boxes, each drawn, tagged (then made an artifact) and kept on its own, ~0.6 MB and
+    ~30 ms a fiche in the skeleton. The copies stand side by side, each one text's width
+    from the next, so one box with the text repeated draws the same glyphs at the same
+    places, but for WeasyPrint's writing a text's advances in whole thousandths of an em
+    (dots ~0.004 pt further apart each): so runs of LEADER_RUN copies, each at its first
+    copy's place, the dots within 0.07 pt of where they were. Copies are kept as they are
+    when the repeated text would not be exactly as wide (kerning across copies)."""
+
+    @functools.wraps(original)
+    def handle_leader(context, line, containing_block):
+        original(context, line, containing_block)
+        _, box = leader.leader_index(line)
+        if box is not None and len(box.children) > 1:
+            box.children = _runs(context, box.children)
+
+    handle_leader._fichemetier = True
+    return handle_leader
+
+
+#: Copies of a leader's text merged into one text box (see `_leaders_merged`).
+LEADER_RUN = 16
+
+
+def _runs(context, copies: tuple) -> tuple:
+    first = copies[0]
+    if not all(isinstance(copy, boxes.TextBox) and copy.text == first.text for copy in copies):
+        return copies
+    ordered = sorted(copies, key=lambda copy: copy.position_x)
+    merged, layouts = [], {}
+    for start in range(0, len(ordered), LEADER_RUN):
+        run = ordered[start : start + LEADER_RUN]
+        if len(run) not in layouts:
+            layouts[len(run)] = _layout_of(context, first, len(run))
+        if layouts[len(run)] is None:
+            return copies
+        box = run[0].copy_with_text(first.text * len(run))
+        box.pango_layout, box.width = layouts[len(run)]
+        merged.append(box)
+    return tuple(merged)
+
+
+def _layout_of(context, box, count: int):
+    """The Pango layout and width of `box`'s text `count` times, None if that is not
+    exactly `count` times as wide."""
+    text = box.text * count
+    layout, length, _, width, _, _ = line_break.split_first_line(
+        text, box.style, context, math.inf, box.justification_spacing, False
+    )
+    if length != len(text.encode()) or not math.isclose(width, box.width * count):
+        return None
+    return layout, width
+
+
 def install_fixes() -> None:
     """Install the fixes, once per process; they change nothing that is laid out."""
     if not getattr(block.columns_layout, "_fichemetier", False):
         block.columns_layout = _columns_filled(block.columns_layout)
     if not getattr(line_break.Layout.setup, "_fichemetier", False):
         line_break.Layout.setup = _layout_setup(line_break.Layout.setup)
+    if not getattr(inline.handle_leader, "_fichemetier", False):
+        inline.handle_leader = _leaders_merged(inline.handle_leader)
     if not isinstance(tinyhtml5.inputstream.characters_until_regex, _RegexCache):
         tinyhtml5.inputstream.characters_until_regex = _RegexCache()

@@ -36,7 +36,7 @@ FRESH = textwrap.dedent(
     import pikepdf
     import tinyhtml5.inputstream
     from weasyprint import Document
-    from weasyprint.layout import block
+    from weasyprint.layout import block, inline
     from weasyprint.text import line_break
 
     from fichemetier import finishing, qrcodes
@@ -48,6 +48,7 @@ FRESH = textwrap.dedent(
     if mode == "plain":
         line_break.Layout.setup = line_break.Layout.setup.__wrapped__
         block.columns_layout = block.columns_layout.__wrapped__
+        inline.handle_leader = inline.handle_leader.__wrapped__
         tinyhtml5.inputstream.characters_until_regex = {}
         write_pdf = Document.write_pdf
         Document.write_pdf = lambda self, *a, uncompressed_pdf=False, **k: write_pdf(
