@@ -66,24 +66,29 @@ def _tree(root: int) -> list[int]:
     return found
 
 
-def measured(root: Path, *args: str) -> tuple[float, int, int, float]:
+def measured(root: Path, *args: str) -> tuple[float, int, int, float, list[int]]:
     """Seconds, peak summed RSS (KB) of the run's processes, peak RSS of the largest one,
-    and their CPU seconds (each one's last sample: within 20 ms of its end)."""
+    their CPU seconds (each one's last sample: within 20 ms of its end), and each one's
+    RSS at the summed peak (the run itself first)."""
     command = [sys.executable, str(root / "generate.py"), "-q", *args]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak_sum = peak_one = 0
+    shares: list[int] = []
     ticks: dict[int, int] = {}
     while process.poll() is None:
         pids = _tree(process.pid)
         sizes = [_rss_kb(pid) for pid in pids]
-        peak_sum, peak_one = max(peak_sum, sum(sizes)), max(peak_one, max(sizes, default=0))
+        if sum(sizes) > peak_sum:
+            peak_sum, shares = sum(sizes), sizes
+        peak_one = max(peak_one, max(sizes, default=0))
         ticks.update({pid: max(ticks.get(pid, 0), _cpu_ticks(pid)) for pid in pids})
         time.sleep(0.02)
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise SystemExit(f"generate.py a échoué ({process.returncode}): {process.stderr.read()}")
-    return seconds, peak_sum, peak_one, sum(ticks.values()) / os.sysconf("SC_CLK_TCK")
+    cpu = sum(ticks.values()) / os.sysconf("SC_CLK_TCK")
+    return seconds, peak_sum, peak_one, cpu, shares
 
 
 def checkout(revision: str, folder: Path) -> Path:
@@ -125,21 +130,25 @@ def main() -> None:
             for name, root in roots.items():
                 target = work / f"catalogue-{count}.pdf"
                 options = ["--jobs", str(args.jobs), "--format", args.format]
-                seconds, peak_sum, peak_one, cpu = measured(
+                seconds, peak_sum, peak_one, cpu, shares = measured(
                     root, "--catalogue", str(target), *options, *map(str, paths[:count])
                 )
-                rows.append((name, count, seconds, pages(target), peak_sum, peak_one, cpu))
+                row = (name, count, seconds, pages(target), peak_sum, peak_one, cpu, shares)
+                rows.append(row)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"\nMachine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, --jobs {args.jobs}")
     print(f"{'code':>10} {'fiches':>7} {'seconds':>8} {'pages':>6} {'peak RSS, all':>14}", end="")
     print(f" {'largest':>8} {'CPU s':>6}")
-    for name, count, seconds, page_count, peak_sum, peak_one, cpu in rows:
+    for name, count, seconds, page_count, peak_sum, peak_one, cpu, _ in rows:
         print(
             f"{name:>10} {count:7} {seconds:8.1f} {page_count:6} {peak_sum / 1024:11.0f} MB "
             f"{peak_one / 1024:5.0f} MB {cpu:6.1f}"
         )
+    print("At the summed peak, MB (the run, then the forkserver and its workers):")
+    for name, count, *_, shares in rows:
+        print(f"{name:>10} {count:7}  " + " + ".join(f"{kb / 1024:.0f}" for kb in shares))
 
 
 if __name__ == "__main__":
