@@ -599,9 +599,11 @@ def _leaders_merged(original):
 
     @functools.wraps(original)
     def handle_leader(context, line, containing_block):
-        original(context, line, containing_block)
         _, box = leader.leader_index(line)
-        if box is not None and len(box.children) > 1:
+        if box is None:  # most lines: the original would only look for it (one walk)
+            return
+        original(context, line, containing_block)
+        if len(box.children) > 1:
             box.children = _runs(context, box.children)
 
     handle_leader._fichemetier = True
