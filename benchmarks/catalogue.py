@@ -72,7 +72,13 @@ def measured(root: Path, *args: str) -> tuple[float, int, int, float, list[int]]
     RSS at the summed peak (the run itself first)."""
     command = [sys.executable, str(root / "generate.py"), "-q", *args]
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Run from `root`, with it on PYTHONPATH: the forkserver (`python -c`) imports
+    # fichemetier from its working folder or the venv's editable install, not from the
+    # script's folder, so the workers of a `--before` checkout ran this code otherwise.
+    environment = {**os.environ, "PYTHONPATH": str(root)}
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=root, env=environment
+    )
     peak_sum = peak_one = 0
     shares: list[int] = []
     ticks: dict[int, int] = {}
