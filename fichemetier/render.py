@@ -207,8 +207,9 @@ class Renderer:
         to the collector's own pace (one every ~40 fiches), they held up to +25 MB of RSS.
         A full collection sees ~80 000 objects that live as long as the process (modules,
         fonts, sheets: ~29 ms); frozen after the first fiche (`gc.freeze`), it sees the
-        last fiche's garbage only (~3 ms, paid back: the warm render got ~5 ms faster).
-        Measured: benchmarks/memory.py."""
+        last fiche's garbage only (~3.7 ms, its freeing included, which is due anyway: the
+        seed's warm render +0.5 ms, median of 60 alternated in one process). Measured:
+        benchmarks/memory.py (+3.5 MB over 2 000 renders, was +54)."""
         if self._laid_out:
             gc.collect()
             if not gc.get_freeze_count():
