@@ -59,6 +59,11 @@ Touched, as of WeasyPrint 70:
   `Box.translate`, `is_table_wrapper` and, on the layout context, `current_page`,
   `forced_break`, `in_column`, `broken_out_of_flow`, `current_page_footnotes`,
   `reported_footnotes`, `running_elements`.
+- `weasyprint.layout.inline.handle_leader(context, line, containing_block)` (the name
+  `iter_line_boxes` calls), wrapped to merge a leader's copies of its text into one box
+  (`_leaders_merged`), with `weasyprint.layout.leader.leader_index`,
+  `weasyprint.text.line_break.split_first_line` and a text box's `copy_with_text`,
+  `pango_layout`, `position_x`, `justification_spacing`.
 
 Our own marks on WeasyPrint's objects: the attributes `_fichemetier_mcid` and
 `_fichemetier_space` on boxes, `_fichemetier_segments` on a PDF's fonts.
@@ -84,7 +89,7 @@ import weasyprint
 from weasyprint import images, layout
 from weasyprint.draw import text as draw_text
 from weasyprint.formatting_structure import boxes
-from weasyprint.layout import block, column, inline
+from weasyprint.layout import block, column, inline, leader
 from weasyprint.layout.percent import percentage
 from weasyprint.logger import LOGGER
 from weasyprint.pdf import fonts
@@ -156,11 +161,14 @@ NAMES = {
     ),
     "weasyprint.layout.inline": (
         inline,
-        "split_text_box remove_last_whitespace inline_block_box_layout",
+        "split_text_box remove_last_whitespace inline_block_box_layout handle_leader",
     ),
     "weasyprint.pdf.stream.Stream": (Stream, "marked"),
     "weasyprint.text.line_break.Layout": (line_break.Layout, "setup"),
-    "weasyprint.text.line_break": (line_break, "font_features get_font_description"),
+    "weasyprint.text.line_break": (
+        line_break,
+        "font_features get_font_description split_first_line",
+    ),
     "weasyprint.text.ffi.pango": (
         pango,
         "pango_layout_get_attributes pango_attr_list_unref pango_attr_font_features_new "
@@ -178,6 +186,8 @@ NAMES = {
     "weasyprint.pdf.fonts.Font": (fonts.Font, "_harfbuzz_subset"),
     "weasyprint.draw.text": (draw_text, "draw_first_line"),
     "weasyprint.images.SVGImage": (images.SVGImage, "draw"),
+    "weasyprint.layout.leader": (leader, "leader_index"),
+    "weasyprint.formatting_structure.boxes.TextBox": (boxes.TextBox, "copy_with_text"),
 }
 #: The layout context's attributes `_inline_blocks_once` reads, set in its `__init__`.
 CONTEXT_ATTRIBUTES = (
@@ -217,6 +227,14 @@ SIGNATURES = {
     "weasyprint.draw.text.draw_first_line": (
         lambda: getattr(draw_text.draw_first_line, "__wrapped__", draw_text.draw_first_line),
         ("stream", "textbox", "text_overflow", "block_ellipsis", "matrix"),
+    ),
+    "weasyprint.layout.inline.handle_leader": (
+        lambda: inline.handle_leader,
+        ("context", "line", "containing_block"),
+    ),
+    "weasyprint.text.line_break.split_first_line": (
+        lambda: line_break.split_first_line,
+        ("text", "style", "context", "max_width", "justification_spacing", "is_line_start"),
     ),
 }
 
@@ -1136,6 +1154,64 @@ def _svg_replayed(original):
     return draw
 
 
+def _leaders_merged(original):
+    """WeasyPrint 70's `handle_leader` fills a leader with one copy of its text box per
+    repeat of its text (`. ` for `leader(dotted)`): a catalogue's contents line had ~130
+    boxes, each drawn, tagged (then made an artifact) and kept on its own, ~0.6 MB and
+    ~30 ms a fiche in the skeleton. The copies stand side by side, each one text's width
+    from the next, so one box with the text repeated draws the same glyphs at the same
+    places, but for WeasyPrint's writing a text's advances in whole thousandths of an em
+    (dots ~0.004 pt further apart each): so runs of LEADER_RUN copies, each at its first
+    copy's place, the dots within 0.07 pt of where they were. Copies are kept as they are
+    when the repeated text would not be exactly as wide (kerning across copies)."""
+
+    @functools.wraps(original)
+    def handle_leader(context, line, containing_block):
+        _, box = leader.leader_index(line)
+        if box is None:  # most lines: the original would only look for it (one walk)
+            return
+        original(context, line, containing_block)
+        if len(box.children) > 1:
+            box.children = _runs(context, box.children)
+
+    handle_leader._fichemetier = True
+    return handle_leader
+
+
+#: Copies of a leader's text merged into one text box (see `_leaders_merged`).
+LEADER_RUN = 16
+
+
+def _runs(context, copies: tuple) -> tuple:
+    first = copies[0]
+    if not all(isinstance(copy, boxes.TextBox) and copy.text == first.text for copy in copies):
+        return copies
+    ordered = sorted(copies, key=lambda copy: copy.position_x)
+    merged, layouts = [], {}
+    for start in range(0, len(ordered), LEADER_RUN):
+        run = ordered[start : start + LEADER_RUN]
+        if len(run) not in layouts:
+            layouts[len(run)] = _layout_of(context, first, len(run))
+        if layouts[len(run)] is None:
+            return copies
+        box = run[0].copy_with_text(first.text * len(run))
+        box.pango_layout, box.width = layouts[len(run)]
+        merged.append(box)
+    return tuple(merged)
+
+
+def _layout_of(context, box, count: int):
+    """The Pango layout and width of `box`'s text `count` times, None if that is not
+    exactly `count` times as wide."""
+    text = box.text * count
+    layout, length, _, width, _, _ = line_break.split_first_line(
+        text, box.style, context, math.inf, box.justification_spacing, False
+    )
+    if length != len(text.encode()) or not math.isclose(width, box.width * count):
+        return None
+    return layout, width
+
+
 def install_fixes() -> None:
     """Install the fixes, once per process; they change nothing that is laid out."""
     if not getattr(images.SVGImage.draw, "_fichemetier", False):
@@ -1156,5 +1232,7 @@ def install_fixes() -> None:
         setup = _layout_setup(line_break.Layout.setup)
         shared = setup_reads() == SETUP_READS  # else a key would miss a value it reads
         line_break.Layout.setup = _shared_setup(setup) if shared else setup
+    if not getattr(inline.handle_leader, "_fichemetier", False):
+        inline.handle_leader = _leaders_merged(inline.handle_leader)
     if not isinstance(tinyhtml5.inputstream.characters_until_regex, _RegexCache):
         tinyhtml5.inputstream.characters_until_regex = _RegexCache()

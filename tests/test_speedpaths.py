@@ -64,6 +64,7 @@ FRESH = textwrap.dedent(
             raise render.Unresolvable("var() left to WeasyPrint")
 
         render.root_values = as_written
+        inline.handle_leader = inline.handle_leader.__wrapped__
         tinyhtml5.inputstream.characters_until_regex = {}
         write_pdf = Document.write_pdf
         Document.write_pdf = lambda self, *a, uncompressed_pdf=False, **k: write_pdf(

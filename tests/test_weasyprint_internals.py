@@ -293,3 +293,50 @@ def test_layouts_that_share_a_font_setup_are_weasyprints_own(monkeypatch):
     assert pdf == expected
     kept = getattr(fonts, internals.SETUPS)
     assert len(SETUP_STYLES) < len(kept) < 3 * len(SETUP_STYLES)  # per font, not per line
+
+
+LEADERS = """<html lang="fr"><style>
+@page { size: 180mm 60mm; margin: 10mm }
+a::after { content: leader(dotted) " " target-counter(attr(href), page) }
+</style><p><a href="#a">Développeur back end</a></p><p><a href="#a">Ébéniste</a></p>
+<h2 id="a">Cible</h2></html>"""
+
+
+def test_a_leader_is_drawn_in_a_few_boxes_where_its_dots_were(monkeypatch):
+    """A leader's ~100 copies of `. ` are drawn as runs of `LEADER_RUN` (one box each):
+    the same text read back, each dot within 0.1 pt of where WeasyPrint's own copies put
+    it."""
+    import pypdfium2
+    from weasyprint.layout import inline
+
+    internals.install()
+
+    def laid_out() -> tuple[list[int], list[tuple[str, float]]]:
+        document = HTML(string=LEADERS).render(pdf_tags=True)
+        leaders = [
+            len(box.children)
+            for line in internals._line_boxes(document.pages[0]._page_box)
+            for box in _descendants(line)
+            if getattr(box, "is_leader", False)
+        ]
+        pdf = pypdfium2.PdfDocument(document.write_pdf(pdf_tags=True))
+        text = pdf[0].get_textpage()
+        chars = [
+            (text.get_text_range(i, 1), text.get_charbox(i)[0]) for i in range(text.count_chars())
+        ]
+        return leaders, chars
+
+    merged, chars = laid_out()
+    monkeypatch.setattr(inline, "handle_leader", inline.handle_leader.__wrapped__)
+    copies, plain = laid_out()
+
+    assert len(copies) == len(merged) == 2 and min(copies) > 4 * internals.LEADER_RUN
+    assert merged == [-(-count // internals.LEADER_RUN) for count in copies]
+    assert [c for c, _ in chars] == [c for c, _ in plain]
+    assert max(abs(x - y) for (_, x), (_, y) in zip(chars, plain, strict=True)) < 0.1
+
+
+def _descendants(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
