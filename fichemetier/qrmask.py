@@ -9,14 +9,22 @@ integer) with segno's own rules (`segno.encoder.mask_scores`, its quirks include
 best is then applied and its format information written by segno's own functions.
 tests/test_qrmask.py checks the scores and the matrices against segno's for a corpus of
 URLs. Another segno than 1.6, or a matrix this does not expect, is left to segno.
+
+And the code's modules are put in place from segno's message as a whole (`_bare`): segno
+places them bit by bit, then masks them (~1.1 ms a code, 11 ms a fiche); here its final
+message (data and error correction, by segno's own functions, in `encode`'s order) is
+spread over the matrix by one gather whose order segno's `add_codewords` itself gave
+(`_placement`, once per version).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
+from operator import itemgetter
 
 import segno
-from segno import encoder
+from segno import consts, encoder
 
 #: The segno whose rules `penalties` repeats (re-check `encoder.mask_scores` at an upgrade).
 SEGNO_VERSION = "1.6."
@@ -30,25 +38,63 @@ _FINDER_LIKE = b"\x01\x00\x01\x01\x01\x00\x01"  # 1:1:3:1:1 (penalty N3)
 def make(content: str, version: int, error: str) -> tuple[bytes, ...]:
     """The rows of `segno.make(content, version=version, error=error, boost_error=True,
     micro=False).matrix`, as bytes of 0 and 1."""
-    if not segno.__version__.startswith(SEGNO_VERSION):
+    if not segno.__version__.startswith(SEGNO_VERSION) or not 1 <= version <= 40:
         return _segno(content, version, error)
-    code = encoder.encode(content, error, version, mask=0, micro=False, boost_error=True)
-    size = len(code.matrix)
-    if any(v not in (0, 1) for row in code.matrix for v in row):
-        return _segno(content, version, error)  # not a module of each colour: segno's way
+    found = _bare(content, version, error)
+    if found is None:
+        return _segno(content, version, error)  # too long, or not what `_bare` expects
+    bare, level = found
+    size = len(bare)
     layout = _layout(size)
-    bare = [
-        (_as_int(row) ^ mask) & ~reserved
-        for row, mask, reserved in zip(code.matrix, layout.masks[0], layout.reserved, strict=True)
-    ]
     scores = [_penalty(_masked(bare, mask, size)) for mask in layout.masks]
     best = scores.index(min(scores))  # segno keeps the first of equal scores
-    if best == 0:
-        return tuple(bytes(row) for row in code.matrix)
     matrix = tuple(bytearray(row) for row in _masked(bare, layout.masks[best], size))
-    encoder.add_format_info(matrix, code.version, code.error, best)
-    encoder.add_version_info(matrix, code.version)
+    encoder.add_format_info(matrix, version, level, best)
+    encoder.add_version_info(matrix, version)
     return tuple(bytes(row) for row in matrix)
+
+
+def _bare(content: str, version: int, error: str) -> tuple[list[int], int] | None:
+    """The code's rows before masking, as integers (one byte a module; the format and
+    version areas light), and its error correction level: segno's `encode` up to its
+    final message, as it runs for a QR code of a given version with `boost_error`; or
+    None if the content does not fit (segno says so, in its words)."""
+    level = encoder.normalize_errorlevel(error, accept_none=True)
+    segments = encoder.prepare_data(content, None, None)
+    if encoder.find_version(segments, level, eci=False, micro=False) > version:
+        return None
+    level = encoder.boost_error_level(version, level, segments, False)
+    buffer = encoder.Buffer()
+    for segment in segments:
+        encoder.write_segment(buffer, segment, None, encoder.version_range(version), False)
+    capacity = consts.SYMBOL_CAPACITY[version][level]
+    encoder.write_terminator(buffer, capacity, None, len(buffer))
+    encoder.write_padding_bits(buffer, version, len(buffer))
+    encoder.write_pad_codewords(buffer, version, capacity, len(buffer))
+    message = bytes(encoder.make_final_message(version, level, buffer))
+    size, bits, gather = _placement(version)
+    if len(message) != bits or not set(message) <= {0, 1}:
+        return None
+    modules = bytes(gather(message + b"\x00\x01"))
+    return [_as_int(modules[start : start + size]) for start in range(0, size * size, size)], level
+
+
+@cache
+def _placement(version: int) -> tuple[int, int, Callable]:
+    """For a code of `version`: its size, the number of bits its message fills, and the
+    gather that makes its modules, row by row, from its message followed by a light and
+    a dark module: a data module takes the bit segno's `add_codewords` puts there, any
+    other the value of segno's matrix before placement (finder, alignment and timing
+    patterns; the format and version areas, reserved, light)."""
+    size = encoder.calc_matrix_size(version)
+    matrix = encoder.make_matrix(size, size)
+    encoder.add_finder_patterns(matrix, size, size)
+    encoder.add_alignment_patterns(matrix, size, size)
+    cells = [list(row) for row in matrix]
+    bits = sum(row.count(0x2) for row in cells)
+    encoder.add_codewords(cells, range(3, 3 + bits), version)  # each data module's bit
+    order = [value - 3 if value >= 3 else bits + value for row in cells for value in row]
+    return size, bits, itemgetter(*order)
 
 
 def _segno(content: str, version: int, error: str) -> tuple[bytes, ...]:

@@ -98,3 +98,23 @@ def test_the_runs_drawn_are_the_dark_modules():
         for y, x, length in runs:
             drawn[y][x : x + length] = b"\x01" * length
         assert tuple(map(bytes, drawn)) == segno_rows(ascii_url(url))
+
+
+@pytest.mark.parametrize("version", [1, 2, 7, 11, 14, 21, 40])
+@pytest.mark.parametrize("error", ["l", "m", "q", "h"])
+def test_the_modules_are_placed_as_segno_places_them(version, error):
+    """Placed from the whole message at once (`_bare`), for versions with and without
+    version information and remainder bits, at each error level: segno's matrix."""
+    for url in ["https://a.fr", "mailto:x@y.fr", *corpus(count=2, seed=version)]:
+        try:
+            expected = tuple(
+                bytes(row)
+                for row in segno.make(
+                    url, version=version, error=error, boost_error=True, micro=False
+                ).matrix
+            )
+        except segno.DataOverflowError:
+            with pytest.raises(segno.DataOverflowError):
+                qrmask.make(url, version, error)
+            continue
+        assert qrmask.make(url, version, error) == expected, url
