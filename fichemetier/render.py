@@ -29,6 +29,7 @@ from .cssvars import Unresolvable, root_values, substitute
 from .echelle import echelle
 from .finishing import Finishing, QRPlacement, finish, ink_of
 from .fontfaces import BundledFonts
+from .hyphenation import install as keep_hyphenation_patterns
 from .inline import links, paragraphs, qr_links
 from .livret import PLUS_LOIN, Dos, impose, padding
 from .logos import LogoError
@@ -98,6 +99,7 @@ SHEET_SETS = 32
 
 
 install()  # the layout's notes for the tags (tagging.py, weasyprint_internals.py)
+keep_hyphenation_patterns()  # pyphen's dictionaries parsed once (hyphenation.py)
 
 
 class LocalOnlyFetcher(URLFetcher):

@@ -2,8 +2,8 @@
 QR codes and the HTML parser's regexes cached, after other fiches) is the very PDF a fresh
 process makes of it first; and the pages are the pixels WeasyPrint's own path gives
 (compressed by WeasyPrint, its font-features cache, tinyhtml5's regex cache, its
-columns and inline-block layout, its var(), its fonts copied, font subsetting, glyph loop
-and SVG drawing as shipped).
+columns and inline-block layout, its var(), its fonts copied, its hyphenation dictionary
+parsed, font subsetting, glyph loop and SVG drawing as shipped).
 Also: WeasyPrint finds its native libraries by soname (libraries.py) and gets the same
 files as the long way."""
 
@@ -38,6 +38,7 @@ FRESH = textwrap.dedent(
     from pathlib import Path
 
     import pikepdf
+    import pyphen
     import tinyhtml5.inputstream
     from weasyprint import Document, images
     from weasyprint.draw import text
@@ -46,7 +47,7 @@ FRESH = textwrap.dedent(
     from weasyprint.text import line_break
     from weasyprint.text.fonts import FontConfiguration
 
-    from fichemetier import finishing, qrcodes, render, weasyprint_internals
+    from fichemetier import finishing, hyphenation, qrcodes, render, weasyprint_internals
     from fichemetier.load import load_fiche
     from fichemetier.model import validate
     from fichemetier.render import Renderer
@@ -54,6 +55,7 @@ FRESH = textwrap.dedent(
     mode, out, *sources = sys.argv[1:]
     if mode == "plain":
         render.BundledFonts = FontConfiguration  # each font copied, as WeasyPrint does
+        pyphen.HyphDict = hyphenation.PARSED  # each dictionary parsed
         line_break.Layout.setup = line_break.Layout.setup.__wrapped__
         block.columns_layout = block.columns_layout.__wrapped__
         inline.inline_block_box_layout = inline.inline_block_box_layout.__wrapped__
