@@ -2,6 +2,7 @@
 """Generate the PDF of every fiche: `python generate.py --help` for the options."""
 
 import gc
+import os
 import signal
 import sys
 
@@ -17,6 +18,8 @@ def _quit(signum, frame):
 
 if __name__ == "__main__":
     gc.set_threshold(YOUNG_GENERATION, *gc.get_threshold()[1:])
+    # Our models use no pydantic plugin: none is looked up (fichemetier/libraries.py, 5.).
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     # Ctrl-C, kill or a closed terminal while the libraries load (about a second): end
     # quietly; main() then handles them itself.
     for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):

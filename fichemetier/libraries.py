@@ -1,8 +1,8 @@
 """How WeasyPrint loads its libraries: quickly, for a fresh process's first page.
 
-Four changes to how two of WeasyPrint's modules load (and nothing else), each measured on
-a cold `generate.py` of one fiche, each checked by tests/test_libraries.py and
-tests/test_declarations.py:
+Five changes to how two of WeasyPrint's modules and one of pydantic's load (and nothing
+else), each measured on a cold `generate.py` of one fiche, each checked by
+tests/test_libraries.py and tests/test_declarations.py:
 
 1. Native libraries by soname (`weasyprint.text.ffi`, WeasyPrint 70). That module tries
    several names for each native library, Windows' and macOS' first; cffi hands each name
@@ -24,6 +24,11 @@ tests/test_declarations.py:
 4. fontTools' subsetter and instancer imported when used (`weasyprint.pdf.fonts`). They
    cost ~50 ms to import and serve only the slow paths (no libharfbuzz-subset0, a variable
    or colour font); the module gets stand-ins that import the real ones on first use.
+5. `importlib.metadata` imported when used (`pydantic.plugin._loader`). pydantic looks its
+   plugins up there when it builds the first model, unless PYDANTIC_DISABLE_PLUGINS says
+   there are none; generate.py says so (our models use no plugin), and importing
+   `importlib.metadata` (with `email`, `socket`, `zipfile`...) cost ~12 ms for nothing.
+   Anywhere else, `entry_points` imports it on its first call, as before.
 
 Installed by the package (`fichemetier/__init__.py`), before any module imports WeasyPrint.
 """
@@ -46,6 +51,8 @@ LAZY_FONTTOOLS = {
     "fontTools.subset": (),
     "fontTools.varLib.instancer": ("instantiateVariableFont",),
 }
+#: The module `pydantic.plugin._loader` imports at its top, and the name it takes (5.).
+LAZY_METADATA = {"importlib.metadata": ("entry_points",)}
 _WORDS = re.compile(r"\w+")
 
 
@@ -151,18 +158,22 @@ class _NamedTypedefsOnly:
         return Parser._parse(view, csource)
 
 
-@contextmanager
-def _fonttools_on_first_use(module: types.ModuleType) -> Iterator[None]:
-    """While `weasyprint.pdf.fonts` runs, LAZY_FONTTOOLS are stand-ins (see 4.)."""
-    stand_ins = {name: _stand_in(name, names) for name, names in LAZY_FONTTOOLS.items()}
-    put = {name: stand_in for name, stand_in in stand_ins.items() if name not in sys.modules}
-    sys.modules.update(put)
-    try:
-        yield
-    finally:
-        for name, stand_in in put.items():
-            if sys.modules.get(name) is stand_in:
-                del sys.modules[name]
+def _on_first_use(lazy: dict[str, tuple[str, ...]]) -> Callable:
+    """A context in which the modules of `lazy` not imported yet are stand-ins (4., 5.)."""
+
+    @contextmanager
+    def stand_ins_while_it_runs(module: types.ModuleType) -> Iterator[None]:
+        stand_ins = {name: _stand_in(name, names) for name, names in lazy.items()}
+        put = {name: stand_in for name, stand_in in stand_ins.items() if name not in sys.modules}
+        sys.modules.update(put)
+        try:
+            yield
+        finally:
+            for name, stand_in in put.items():
+                if sys.modules.get(name) is stand_in:
+                    del sys.modules[name]
+
+    return stand_ins_while_it_runs
 
 
 class _StandIn(types.ModuleType):
@@ -185,7 +196,7 @@ def _stand_in(name: str, functions: tuple[str, ...]) -> _StandIn:
 
 def _real(name: str) -> types.ModuleType:
     """The module itself, imported now if it was not (its stand-in, still in sys.modules
-    while `weasyprint.pdf.fonts` runs, set aside)."""
+    while the module that took it runs, set aside)."""
     if isinstance(sys.modules.get(name), _StandIn):
         del sys.modules[name]
     return importlib.import_module(name)
@@ -202,7 +213,8 @@ def _on_first_call(name: str, function: str) -> Callable:
 #: The modules whose loading this changes, and what each runs within.
 LOADERS: dict[str, Callable[[types.ModuleType], Any]] = {
     "weasyprint.text.ffi": _sonames_only,
-    "weasyprint.pdf.fonts": _fonttools_on_first_use,
+    "weasyprint.pdf.fonts": _on_first_use(LAZY_FONTTOOLS),
+    "pydantic.plugin._loader": _on_first_use(LAZY_METADATA),
 }
 
 

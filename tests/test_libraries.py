@@ -4,6 +4,7 @@ when used, and then are the real ones (the slow font path still makes the same p
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -12,6 +13,8 @@ import pytest
 from cffi.cparser import Parser
 
 from fichemetier import libraries
+
+from .conftest import ROOT
 
 #: Types WeasyPrint 70 names (ffi.new, ffi.cast) and others of its cdef's kinds: typedefs
 #: of integers, structs, enums, pointers to pointers, arrays, function pointers.
@@ -88,6 +91,37 @@ def test_fonttools_subsetter_and_instancer_load_when_used():
         [sys.executable, "-c", LAZY, *names], capture_output=True, text=True, check=True
     )
     assert run.stdout.splitlines() == ["[]", str(sorted(names))]
+
+
+PLUGINS = textwrap.dedent(
+    """
+    import sys
+    import fichemetier.model  # builds our models, as a run does
+
+    print("importlib.metadata" in sys.modules)
+    from pydantic.plugin import _loader
+
+    print(list(_loader.get_plugins()))
+    """
+)
+
+
+@pytest.mark.parametrize("disabled", [True, False])
+def test_pydantic_looks_plugins_up_only_when_not_told_there_are_none(disabled):
+    """Told there are none (generate.py), pydantic never imports importlib.metadata;
+    otherwise it looks them up there, as before (the stand-in imports it)."""
+    environment = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if disabled:
+        environment["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+    run = subprocess.run(
+        [sys.executable, "-c", PLUGINS],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
+    )
+    assert run.stdout.splitlines() == [str(not disabled), "[]"]
+    assert "PYDANTIC_DISABLE_PLUGINS" in (ROOT / "generate.py").read_text(encoding="utf-8")
 
 
 SLOW_FONTS = textwrap.dedent(
