@@ -1,6 +1,6 @@
 """How WeasyPrint loads its libraries: quickly, for a fresh process's first page.
 
-Five changes to how two of WeasyPrint's modules and one of pydantic's load (and nothing
+Six changes to how three of WeasyPrint's modules and one of pydantic's load (and nothing
 else), each measured on a cold `generate.py` of one fiche, each checked by
 tests/test_libraries.py and tests/test_declarations.py:
 
@@ -29,6 +29,12 @@ tests/test_libraries.py and tests/test_declarations.py:
    there are none; generate.py says so (our models use no plugin), and importing
    `importlib.metadata` (with `email`, `socket`, `zipfile`...) cost ~12 ms for nothing.
    Anywhere else, `entry_points` imports it on its first call, as before.
+6. Two of WeasyPrint's three user-agent stylesheets parsed when used (`weasyprint.html`):
+   the forms' (`pdf_forms`) and the presentational hints' (`presentational_hints`), which
+   our pages use neither of, cost ~8 ms to parse at import. While that module runs, the
+   `CSS` it makes of those two texts is a `_SheetOnFirstUse`, which parses itself with the
+   same arguments the first time one of its attributes is read. The HTML one, which
+   WeasyPrint's counter styles are filled from, is parsed at import as before.
 
 Installed by the package (`fichemetier/__init__.py`), before any module imports WeasyPrint.
 """
@@ -210,11 +216,59 @@ def _on_first_call(name: str, function: str) -> Callable:
     return call
 
 
+#: WeasyPrint's user-agent stylesheets that `weasyprint.html` parses at import and our
+#: pages never use (6.): forms, presentational hints.
+LAZY_SHEETS = ("html5_ua_form.css", "html5_ph.css")
+
+
+class _SheetOnFirstUse:
+    """A `weasyprint.CSS` parsed the first time one of its attributes is read (6.)."""
+
+    def __init__(self, css_class, arguments: dict):
+        self.__dict__["_fichemetier_sheet"] = (css_class, arguments)
+
+    def __getattr__(self, name: str):
+        made = self.__dict__.pop("_fichemetier_sheet", None)
+        if made is None or name.startswith("__"):
+            raise AttributeError(name)
+        css_class, arguments = made
+        self.__class__ = css_class  # now the sheet itself, as WeasyPrint would have made it
+        css_class.__init__(self, **arguments)
+        return getattr(self, name)
+
+
+@contextmanager
+def _sheets_on_first_use(module: types.ModuleType) -> Iterator[None]:
+    """While `weasyprint.html` runs, the `CSS` it makes of LAZY_SHEETS' texts waits (6.)."""
+    from importlib.resources import files
+
+    import weasyprint
+    from weasyprint import css
+
+    lazy = {(files(css) / name).read_text("utf-8") for name in LAZY_SHEETS}
+    original = weasyprint.CSS
+
+    def make(*args, **arguments):
+        if args or arguments.get("string") not in lazy:
+            return original(*args, **arguments)
+        return _SheetOnFirstUse(original, arguments)
+
+    weasyprint.CSS = make
+    try:
+        yield
+    finally:
+        weasyprint.CSS = original
+    for name in ("CSS",):  # the module's own name for the class: the class itself again
+        if module.__dict__.get(name) is make:
+            module.__dict__[name] = original
+
+
 #: The modules whose loading this changes, and what each runs within.
 LOADERS: dict[str, Callable[[types.ModuleType], Any]] = {
     "weasyprint.text.ffi": _sonames_only,
     "weasyprint.pdf.fonts": _on_first_use(LAZY_FONTTOOLS),
     "pydantic.plugin._loader": _on_first_use(LAZY_METADATA),
+    "weasyprint.html": _sheets_on_first_use,
 }
 
 

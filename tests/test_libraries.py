@@ -124,6 +124,49 @@ def test_pydantic_looks_plugins_up_only_when_not_told_there_are_none(disabled):
     assert "PYDANTIC_DISABLE_PLUGINS" in (ROOT / "generate.py").read_text(encoding="utf-8")
 
 
+SHEETS = textwrap.dedent(
+    """
+    import hashlib
+    import sys
+
+    if sys.argv[1] == "ours":
+        import fichemetier.render  # noqa: F401  (its loaders installed, as in a run)
+    from weasyprint import HTML, html
+
+    TEXT = '''
+    <html lang="fr"><head><meta name="dcterms.created" content="2020-01-01T00:00:00Z">
+    <meta name="dcterms.modified" content="2020-01-01T00:00:00Z"><title>t</title></head>
+    <body><p align="center">centré</p><table border="2" cellpadding="9"><tr>
+    <td bgcolor="#ff0000">x</td></tr></table><hr size="7" noshade><form>
+    <input type="text" name="a" value="abc"><textarea name="b">t</textarea></form></body>
+    </html>'''
+    sheets = (html.UA_STYLESHEET, html.UA_FORM_STYLESHEET, html.PH_STYLESHEET)
+    print([type(sheet).__name__ for sheet in sheets])
+    for hints in (False, True):
+        pdf = HTML(string=TEXT).write_pdf(presentational_hints=hints, pdf_forms=hints)
+        print(hashlib.sha256(pdf).hexdigest())
+    print([type(sheet).__name__ for sheet in sheets])
+    """
+)
+
+
+def test_the_forms_and_hints_sheets_are_parsed_when_used():
+    """Not parsed at import (libraries.py, 6.); once used, the very pages WeasyPrint's own
+    import gives, hints and forms on (and off)."""
+    found = {
+        how: subprocess.run(
+            [sys.executable, "-c", SHEETS, how], capture_output=True, text=True, check=True
+        ).stdout.splitlines()
+        for how in ("ours", "plain")
+    }
+    lazy = "_SheetOnFirstUse"
+    assert found["ours"][0] == str(["CSS", lazy, lazy])
+    assert found["plain"][0] == str(["CSS", "CSS", "CSS"])
+    assert found["ours"][1:3] == found["plain"][1:3]
+    assert found["ours"][1] != found["ours"][2]  # the hints and forms show on the page
+    assert found["ours"][3] == str(["CSS", "CSS", "CSS"])
+
+
 SLOW_FONTS = textwrap.dedent(
     """
     import sys
