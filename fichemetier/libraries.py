@@ -21,9 +21,14 @@ tests/test_libraries.py and tests/test_declarations.py:
    first fiche and more in each later one. Only the typedef names the type itself uses
    change how it parses: cffi's own parser is given those alone (~0.1 ms); the type is
    then built from all the declarations, as before.
-4. fontTools' subsetter and instancer imported when used (`weasyprint.pdf.fonts`). They
-   cost ~50 ms to import and serve only the slow paths (no libharfbuzz-subset0, a variable
-   or colour font); the module gets stand-ins that import the real ones on first use.
+4. fontTools imported when used (`weasyprint.pdf.fonts`, `weasyprint.text.fonts`): its
+   subsetter and instancer (~50 ms to import) and its `ttLib` (~12 ms) serve only the slow
+   paths (no libharfbuzz-subset0, a variable, colour or bitmap font, a woff). The modules
+   get stand-ins that import the real ones on first use: functions that import theirs
+   when called, modules that import themselves when read, and for an exception class
+   (`TTLibError`, only ever raised by the real module, and caught only around a call that
+   imports it) a class of its own; once a real module is imported, each name the stand-ins
+   gave is the real object again in the modules that took it (`_rebind`).
 5. `importlib.metadata` imported when used (`pydantic.plugin._loader`). pydantic looks its
    plugins up there when it builds the first model, unless PYDANTIC_DISABLE_PLUGINS says
    there are none; generate.py says so (our models use no plugin), and importing
@@ -56,7 +61,10 @@ CFFI_VERSIONS = ("2.",)
 LAZY_FONTTOOLS = {
     "fontTools.subset": (),
     "fontTools.varLib.instancer": ("instantiateVariableFont",),
+    "fontTools.ttLib": ("TTFont", "error:TTLibError", "module:ttFont"),
 }
+#: And those `weasyprint.text.fonts` imports (for woff fonts only).
+LAZY_TTLIB = {"fontTools.ttLib": ("TTFont", "module:woff2")}
 #: The module `pydantic.plugin._loader` imports at its top, and the name it takes (5.).
 LAZY_METADATA = {"importlib.metadata": ("entry_points",)}
 _WORDS = re.compile(r"\w+")
@@ -178,6 +186,13 @@ def _on_first_use(lazy: dict[str, tuple[str, ...]]) -> Callable:
             for name, stand_in in put.items():
                 if sys.modules.get(name) is stand_in:
                     del sys.modules[name]
+        given = [value for stand_in in put.values() for value in vars(stand_in).values()]
+        _WAITING.extend(
+            (module, key)
+            for key, value in vars(module).items()
+            if _source(value)[0] and any(value is v for v in [*given, *put.values()])
+        )
+        _rebind()  # a real module imported meanwhile: its names at once
 
     return stand_ins_while_it_runs
 
@@ -191,12 +206,24 @@ class _StandIn(types.ModuleType):
         return getattr(_real(self.__name__), attribute)
 
 
-def _stand_in(name: str, functions: tuple[str, ...]) -> _StandIn:
-    """A stand-in for `name`, with its `functions`, which import it when first called
-    (`from name import function` reads them at once)."""
+def _stand_in(name: str, names: tuple[str, ...]) -> _StandIn:
+    """A stand-in for `name`, with its `names` (`from name import x` reads them at once):
+    a function, which imports it when first called; "module:x", its submodule, imported
+    when read; "error:X", an exception class of its own (see 4.)."""
     stand_in = _StandIn(name)
-    for function in functions:
-        setattr(stand_in, function, _on_first_call(name, function))
+    for entry in names:
+        kind, _, attribute = entry.rpartition(":")
+        if kind == "module":
+            value = _StandIn(f"{name}.{attribute}")
+        elif kind == "error":
+            value = type(
+                attribute,
+                (Exception,),
+                {"__module__": __name__, "_fichemetier_source": f"{name}.{attribute}"},
+            )
+        else:
+            value = _on_first_call(name, attribute)
+        setattr(stand_in, attribute, value)
     return stand_in
 
 
@@ -205,7 +232,34 @@ def _real(name: str) -> types.ModuleType:
     while the module that took it runs, set aside)."""
     if isinstance(sys.modules.get(name), _StandIn):
         del sys.modules[name]
-    return importlib.import_module(name)
+    module = importlib.import_module(name)
+    _rebind()
+    return module
+
+
+#: (module, name) given a stand-in's function, submodule or exception class (see 4.).
+_WAITING: list[tuple[types.ModuleType, str]] = []
+
+
+def _rebind() -> None:
+    """Each name given by a stand-in whose real module is imported now: the real object."""
+    for waiting in list(_WAITING):
+        module, key = waiting
+        value = vars(module)[key]
+        source, attribute = _source(value)
+        real = sys.modules.get(source)
+        if real is None or isinstance(real, _StandIn):
+            continue
+        module.__dict__[key] = real if attribute is None else getattr(real, attribute)
+        _WAITING.remove(waiting)
+
+
+def _source(value) -> tuple[str, str | None]:
+    """The module a stand-in's value stands for, and the attribute (None: the module)."""
+    if isinstance(value, _StandIn):
+        return value.__name__, None
+    source, _, attribute = getattr(value, "_fichemetier_source", "").rpartition(".")
+    return source, attribute
 
 
 def _on_first_call(name: str, function: str) -> Callable:
@@ -213,6 +267,7 @@ def _on_first_call(name: str, function: str) -> Callable:
         return getattr(_real(name), function)(*args, **kwargs)
 
     call.__name__ = call.__qualname__ = function
+    call._fichemetier_source = f"{name}.{function}"
     return call
 
 
@@ -267,6 +322,7 @@ def _sheets_on_first_use(module: types.ModuleType) -> Iterator[None]:
 LOADERS: dict[str, Callable[[types.ModuleType], Any]] = {
     "weasyprint.text.ffi": _sonames_only,
     "weasyprint.pdf.fonts": _on_first_use(LAZY_FONTTOOLS),
+    "weasyprint.text.fonts": _on_first_use(LAZY_TTLIB),
     "pydantic.plugin._loader": _on_first_use(LAZY_METADATA),
     "weasyprint.html": _sheets_on_first_use,
 }

@@ -167,6 +167,53 @@ def test_the_forms_and_hints_sheets_are_parsed_when_used():
     assert found["ours"][3] == str(["CSS", "CSS", "CSS"])
 
 
+TTLIB = textwrap.dedent(
+    """
+    import io
+    import sys
+
+    import fichemetier.render  # noqa: F401  (imports WeasyPrint, as a run does)
+    from weasyprint import CSS
+    from weasyprint.pdf import fonts
+    from weasyprint.text import fonts as text_fonts
+    from weasyprint.text.fonts import FontConfiguration
+
+    print("fontTools.ttLib" in sys.modules)
+    woff = sys.argv[1]
+    face = "@font-face { font-family: W; src: url(%s) }" % woff
+    CSS(string=face, font_config=FontConfiguration())  # a woff: decompressed by fontTools
+    import fontTools.ttLib
+
+    try:
+        fonts.TTFont(io.BytesIO(b"not a font"))
+    except fonts.TTLibError as error:  # the stand-in's class: the real one by now
+        print(type(error) is fontTools.ttLib.TTLibError)
+    print(fonts.TTLibError is fontTools.ttLib.TTLibError, fonts.TTFont is fontTools.ttLib.TTFont)
+    print(text_fonts.woff2 is fontTools.ttLib.woff2)
+    """
+)
+
+
+def test_fonttools_ttlib_loads_when_used(tmp_path):
+    """Not imported by WeasyPrint's import (libraries.py, 4.); a woff font still decoded,
+    and once imported, the names the modules took are fontTools' own."""
+    from fontTools.ttLib import TTFont
+
+    from .conftest import ROOT
+
+    font = TTFont(ROOT / "styles" / "fonts" / "NotoSansHebrew-Regular.ttf")
+    font.flavor = "woff2"
+    font.save(tmp_path / "police.woff2")
+    run = subprocess.run(
+        [sys.executable, "-c", TTLIB, (tmp_path / "police.woff2").as_uri()],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stdout.splitlines() == ["False", "True", "True True", "True"]
+    assert "cannot be loaded" not in run.stderr
+
+
 SLOW_FONTS = textwrap.dedent(
     """
     import sys
