@@ -14,7 +14,9 @@ And the code's modules are put in place from segno's message as a whole (`_bare`
 places them bit by bit, then masks them (~1.1 ms a code, 11 ms a fiche); here its final
 message (data and error correction, by segno's own functions, in `encode`'s order) is
 spread over the matrix by one gather whose order segno's `add_codewords` itself gave
-(`_placement`, once per version).
+(`_placement`, once per version). The masks are made from one 12 × 12 tile of segno's
+mask functions (once per size, ~1 ms instead of ~3), and each masked matrix's columns
+from the code's columns and the mask's (no transposition per mask).
 """
 
 from __future__ import annotations
@@ -46,7 +48,11 @@ def make(content: str, version: int, error: str) -> tuple[bytes, ...]:
     bare, level = found
     size = len(bare)
     layout = _layout(size)
-    scores = [_penalty(_masked(bare, mask, size)) for mask in layout.masks]
+    columns = _columns(bare, size)  # masked as the rows are: by the masks' columns
+    scores = [
+        _penalty(_masked(bare, mask, size), _masked(columns, mask_columns, size))
+        for mask, mask_columns in zip(layout.masks, layout.mask_columns, strict=True)
+    ]
     best = scores.index(min(scores))  # segno keeps the first of equal scores
     matrix = tuple(bytearray(row) for row in _masked(bare, layout.masks[best], size))
     encoder.add_format_info(matrix, version, level, best)
@@ -112,14 +118,14 @@ class _Layout:
         encoder.add_finder_patterns(functions, size, size)
         encoder.add_alignment_patterns(functions, size, size)
         functions[-8][8] = 0x1  # the dark module, as segno marks it
-        data = [[v == 0x2 for v in row] for row in functions]
+        data = [_as_int(bytes(v == 0x2 for v in row)) for row in functions]
+        # each mask's modules, on data only: every pattern of § 7.8.2 repeats every
+        # PERIOD modules both ways, so segno's functions are asked for one tile
         self.masks = [
-            [
-                _as_int(bytes(data[i][j] and bool(pattern(i, j)) for j in range(size)))
-                for i in range(size)
-            ]
-            for pattern in encoder.get_data_mask_functions(False)
+            [dark & _tiled(tile[i % PERIOD], size) for i, dark in enumerate(data)]
+            for tile in _tiles()
         ]
+        self.mask_columns = [_columns(mask, size) for mask in self.masks]
         reserved = encoder.make_matrix(size, size)
         free = encoder.make_matrix(size, size, reserve_regions=False)
         self.reserved = [
@@ -133,6 +139,28 @@ def _layout(size: int) -> _Layout:
     return _Layout(size)
 
 
+#: The data masks' period, in modules, across and down (2, 3, 4 and 6 divide it).
+PERIOD = 12
+
+
+def _tiles() -> list[list[bytes]]:
+    """Each data mask of segno on PERIOD × PERIOD modules: 1 where it flips one."""
+    return [
+        [bytes(bool(pattern(i, j)) for j in range(PERIOD)) for i in range(PERIOD)]
+        for pattern in encoder.get_data_mask_functions(False)
+    ]
+
+
+def _tiled(row: bytes, size: int) -> int:
+    return _as_int((row * (size // PERIOD + 1))[:size])
+
+
+def _columns(rows: list[int], size: int) -> list[int]:
+    """The columns of a matrix given by rows (integers of bytes), likewise."""
+    lines = [row.to_bytes(size, "big") for row in rows]
+    return [_as_int(bytes(column)) for column in zip(*lines, strict=True)]
+
+
 def _as_int(row) -> int:
     return int.from_bytes(row, "big")
 
@@ -141,20 +169,23 @@ def _masked(rows: list[int], mask: list[int], size: int) -> list[bytes]:
     return [(row ^ bits).to_bytes(size, "big") for row, bits in zip(rows, mask, strict=True)]
 
 
-def _penalty(rows: list[bytes]) -> int:
+def _penalty(rows: list[bytes], columns: list[bytes] | None = None) -> int:
     """segno's `mask_scores(matrix)` summed, by whole rows and columns."""
-    return sum(penalties(rows))
+    return sum(penalties(rows, columns))
 
 
-def penalties(rows: list[bytes]) -> tuple[int, int, int, int]:
+def penalties(rows: list[bytes], columns: list[bytes] | None = None) -> tuple[int, int, int, int]:
     """The four penalties (N1 runs, N2 blocks, N3 finder-like patterns, N4 balance), as
-    `segno.encoder.mask_scores` counts them. Rows and columns are searched as one string,
-    each line ended by a byte no module has (no run or pattern goes across); runs and
-    blocks are counted on that string read as the bits of an integer."""
+    `segno.encoder.mask_scores` counts them. Rows and columns (`columns`: the rows'
+    columns, made here if not given) are searched as one string, each line ended by a byte
+    no module has (no run or pattern goes across); runs and blocks are counted on that
+    string read as the bits of an integer."""
     size = len(rows)
     stride = size + 1
     matrix = b"\x02".join(rows)
-    lines = b"\x02".join([matrix, *(bytes(column) for column in zip(*rows, strict=True))])
+    if columns is None:
+        columns = [bytes(column) for column in zip(*rows, strict=True)]
+    lines = b"\x02".join([matrix, *columns])
     n1 = _runs(int(lines.translate(_DARK), 2)) + _runs(int(lines.translate(_LIGHT), 2))
     dark = int(matrix.translate(_DARK), 2)
     # a 2x2 block of one colour ends at each module equal to its left, upper and upper left

@@ -118,3 +118,25 @@ def test_the_modules_are_placed_as_segno_places_them(version, error):
                 qrmask.make(url, version, error)
             continue
         assert qrmask.make(url, version, error) == expected, url
+
+
+@pytest.mark.parametrize("size", range(21, 178, 4))
+def test_each_mask_is_segnos_on_every_data_module(size):
+    """The masks, tiled from one period (`_tiles`), flip the modules segno's functions
+    flip, module by module, on the data modules only; their columns are theirs."""
+    functions = encoder.make_matrix(size, size)
+    encoder.add_finder_patterns(functions, size, size)
+    encoder.add_alignment_patterns(functions, size, size)
+    functions[-8][8] = 0x1
+    layout = qrmask._Layout(size)
+    for mask, columns, pattern in zip(
+        layout.masks, layout.mask_columns, encoder.get_data_mask_functions(False), strict=True
+    ):
+        expected = [
+            bytes(functions[i][j] == 0x2 and bool(pattern(i, j)) for j in range(size))
+            for i in range(size)
+        ]
+        assert [row.to_bytes(size, "big") for row in mask] == expected
+        assert [c.to_bytes(size, "big") for c in columns] == [
+            bytes(column) for column in zip(*expected, strict=True)
+        ]
