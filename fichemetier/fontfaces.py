@@ -61,7 +61,7 @@ class BundledFonts(FontConfiguration):
 
     def bundled_file(self, rule_descriptors) -> Path | None:
         """The bundled font file that is the rule's one source, or None."""
-        sources = rule_descriptors.get("src") or ()
+        sources: list[tuple[str, str | None]] = list(rule_descriptors.get("src") or ())
         if not weasyprint.__version__.startswith(WEASYPRINT_MAJOR + ".") or len(sources) != 1:
             return None
         font_type, url = sources[0]

@@ -20,6 +20,7 @@ import hashlib
 import marshal
 import sys
 from pathlib import Path
+from typing import Any
 
 import pyphen
 
@@ -28,7 +29,7 @@ from .write import write_atomic
 
 KEPT = PACKAGE / "__pycache__"
 #: pyphen's own class, which parses (`install` puts ours in its place).
-PARSED = pyphen.HyphDict
+PARSED: Any = pyphen.HyphDict
 #: The language our pages are in (templates: `<html lang="fr">`), kept by setup.sh.
 LANGUAGES = ("fr",)
 
@@ -36,6 +37,8 @@ LANGUAGES = ("fr",)
 class KeptPatterns(PARSED):
     """pyphen's `HyphDict`, its patterns read from the kept data when there is some for
     this dictionary; else parsed by pyphen, then kept where Python writes bytecode."""
+
+    patterns: dict[str, tuple[int, tuple[int, ...]]]
 
     def __init__(self, path, write: bool | None = None):
         path = Path(path)
@@ -47,7 +50,7 @@ class KeptPatterns(PARSED):
                 keep(path, self.patterns, key)
             return
         self.patterns = patterns
-        self.cache = {}
+        self.cache: dict[str, list] = {}
         self.maxlen = max(len(letters) for letters in patterns)  # as pyphen sets it
 
 

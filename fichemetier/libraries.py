@@ -51,7 +51,7 @@ import importlib.machinery
 import re
 import sys
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -172,7 +172,7 @@ class _NamedTypedefsOnly:
         return Parser._parse(view, csource)
 
 
-def _on_first_use(lazy: dict[str, tuple[str, ...]]) -> Callable:
+def _on_first_use(lazy: Mapping[str, tuple[str, ...]]) -> Callable:
     """A context in which the modules of `lazy` not imported yet are stand-ins (4., 5.)."""
 
     @contextmanager
@@ -211,6 +211,7 @@ def _stand_in(name: str, names: tuple[str, ...]) -> _StandIn:
     a function, which imports it when first called; "module:x", its submodule, imported
     when read; "error:X", an exception class of its own (see 4.)."""
     stand_in = _StandIn(name)
+    value: Any
     for entry in names:
         kind, _, attribute = entry.rpartition(":")
         if kind == "module":
@@ -267,7 +268,7 @@ def _on_first_call(name: str, function: str) -> Callable:
         return getattr(_real(name), function)(*args, **kwargs)
 
     call.__name__ = call.__qualname__ = function
-    call._fichemetier_source = f"{name}.{function}"
+    call._fichemetier_source = f"{name}.{function}"  # type: ignore[attr-defined]
     return call
 
 

@@ -73,7 +73,7 @@ def _bare(content: str, version: int, error: str) -> tuple[list[int], int] | Non
     buffer = encoder.Buffer()
     for segment in segments:
         encoder.write_segment(buffer, segment, None, encoder.version_range(version), False)
-    capacity = consts.SYMBOL_CAPACITY[version][level]
+    capacity = consts.SYMBOL_CAPACITY[version][level]  # type: ignore[index]
     encoder.write_terminator(buffer, capacity, None, len(buffer))
     encoder.write_padding_bits(buffer, version, len(buffer))
     encoder.write_pad_codewords(buffer, version, capacity, len(buffer))
