@@ -81,3 +81,5 @@ fi
 .venv/bin/python -m fichemetier.precompiled
 # And WeasyPrint's C declarations as cffi's data (see fichemetier/declarations.py).
 .venv/bin/python -m fichemetier.declarations
+# And the French hyphenation patterns, parsed (see fichemetier/hyphenation.py).
+.venv/bin/python -m fichemetier.hyphenation

@@ -1,8 +1,8 @@
 """How WeasyPrint loads its libraries: quickly, for a fresh process's first page.
 
-Four changes to how two of WeasyPrint's modules load (and nothing else), each measured on
-a cold `generate.py` of one fiche, each checked by tests/test_libraries.py and
-tests/test_declarations.py:
+Six changes to how three of WeasyPrint's modules and one of pydantic's load (and nothing
+else), each measured on a cold `generate.py` of one fiche, each checked by
+tests/test_libraries.py and tests/test_declarations.py:
 
 1. Native libraries by soname (`weasyprint.text.ffi`, WeasyPrint 70). That module tries
    several names for each native library, Windows' and macOS' first; cffi hands each name
@@ -21,9 +21,25 @@ tests/test_declarations.py:
    first fiche and more in each later one. Only the typedef names the type itself uses
    change how it parses: cffi's own parser is given those alone (~0.1 ms); the type is
    then built from all the declarations, as before.
-4. fontTools' subsetter and instancer imported when used (`weasyprint.pdf.fonts`). They
-   cost ~50 ms to import and serve only the slow paths (no libharfbuzz-subset0, a variable
-   or colour font); the module gets stand-ins that import the real ones on first use.
+4. fontTools imported when used (`weasyprint.pdf.fonts`, `weasyprint.text.fonts`): its
+   subsetter and instancer (~50 ms to import) and its `ttLib` (~12 ms) serve only the slow
+   paths (no libharfbuzz-subset0, a variable, colour or bitmap font, a woff). The modules
+   get stand-ins that import the real ones on first use: functions that import theirs
+   when called, modules that import themselves when read, and for an exception class
+   (`TTLibError`, only ever raised by the real module, and caught only around a call that
+   imports it) a class of its own; once a real module is imported, each name the stand-ins
+   gave is the real object again in the modules that took it (`_rebind`).
+5. `importlib.metadata` imported when used (`pydantic.plugin._loader`). pydantic looks its
+   plugins up there when it builds the first model, unless PYDANTIC_DISABLE_PLUGINS says
+   there are none; generate.py says so (our models use no plugin), and importing
+   `importlib.metadata` (with `email`, `socket`, `zipfile`...) cost ~12 ms for nothing.
+   Anywhere else, `entry_points` imports it on its first call, as before.
+6. Two of WeasyPrint's three user-agent stylesheets parsed when used (`weasyprint.html`):
+   the forms' (`pdf_forms`) and the presentational hints' (`presentational_hints`), which
+   our pages use neither of, cost ~8 ms to parse at import. While that module runs, the
+   `CSS` it makes of those two texts is a `_SheetOnFirstUse`, which parses itself with the
+   same arguments the first time one of its attributes is read. The HTML one, which
+   WeasyPrint's counter styles are filled from, is parsed at import as before.
 
 Installed by the package (`fichemetier/__init__.py`), before any module imports WeasyPrint.
 """
@@ -35,7 +51,7 @@ import importlib.machinery
 import re
 import sys
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -45,7 +61,12 @@ CFFI_VERSIONS = ("2.",)
 LAZY_FONTTOOLS = {
     "fontTools.subset": (),
     "fontTools.varLib.instancer": ("instantiateVariableFont",),
+    "fontTools.ttLib": ("TTFont", "error:TTLibError", "module:ttFont"),
 }
+#: And those `weasyprint.text.fonts` imports (for woff fonts only).
+LAZY_TTLIB = {"fontTools.ttLib": ("TTFont", "module:woff2")}
+#: The module `pydantic.plugin._loader` imports at its top, and the name it takes (5.).
+LAZY_METADATA = {"importlib.metadata": ("entry_points",)}
 _WORDS = re.compile(r"\w+")
 
 
@@ -151,18 +172,29 @@ class _NamedTypedefsOnly:
         return Parser._parse(view, csource)
 
 
-@contextmanager
-def _fonttools_on_first_use(module: types.ModuleType) -> Iterator[None]:
-    """While `weasyprint.pdf.fonts` runs, LAZY_FONTTOOLS are stand-ins (see 4.)."""
-    stand_ins = {name: _stand_in(name, names) for name, names in LAZY_FONTTOOLS.items()}
-    put = {name: stand_in for name, stand_in in stand_ins.items() if name not in sys.modules}
-    sys.modules.update(put)
-    try:
-        yield
-    finally:
-        for name, stand_in in put.items():
-            if sys.modules.get(name) is stand_in:
-                del sys.modules[name]
+def _on_first_use(lazy: Mapping[str, tuple[str, ...]]) -> Callable:
+    """A context in which the modules of `lazy` not imported yet are stand-ins (4., 5.)."""
+
+    @contextmanager
+    def stand_ins_while_it_runs(module: types.ModuleType) -> Iterator[None]:
+        stand_ins = {name: _stand_in(name, names) for name, names in lazy.items()}
+        put = {name: stand_in for name, stand_in in stand_ins.items() if name not in sys.modules}
+        sys.modules.update(put)
+        try:
+            yield
+        finally:
+            for name, stand_in in put.items():
+                if sys.modules.get(name) is stand_in:
+                    del sys.modules[name]
+        given = [value for stand_in in put.values() for value in vars(stand_in).values()]
+        _WAITING.extend(
+            (module, key)
+            for key, value in vars(module).items()
+            if _source(value)[0] and any(value is v for v in [*given, *put.values()])
+        )
+        _rebind()  # a real module imported meanwhile: its names at once
+
+    return stand_ins_while_it_runs
 
 
 class _StandIn(types.ModuleType):
@@ -174,21 +206,61 @@ class _StandIn(types.ModuleType):
         return getattr(_real(self.__name__), attribute)
 
 
-def _stand_in(name: str, functions: tuple[str, ...]) -> _StandIn:
-    """A stand-in for `name`, with its `functions`, which import it when first called
-    (`from name import function` reads them at once)."""
+def _stand_in(name: str, names: tuple[str, ...]) -> _StandIn:
+    """A stand-in for `name`, with its `names` (`from name import x` reads them at once):
+    a function, which imports it when first called; "module:x", its submodule, imported
+    when read; "error:X", an exception class of its own (see 4.)."""
     stand_in = _StandIn(name)
-    for function in functions:
-        setattr(stand_in, function, _on_first_call(name, function))
+    value: Any
+    for entry in names:
+        kind, _, attribute = entry.rpartition(":")
+        if kind == "module":
+            value = _StandIn(f"{name}.{attribute}")
+        elif kind == "error":
+            value = type(
+                attribute,
+                (Exception,),
+                {"__module__": __name__, "_fichemetier_source": f"{name}.{attribute}"},
+            )
+        else:
+            value = _on_first_call(name, attribute)
+        setattr(stand_in, attribute, value)
     return stand_in
 
 
 def _real(name: str) -> types.ModuleType:
     """The module itself, imported now if it was not (its stand-in, still in sys.modules
-    while `weasyprint.pdf.fonts` runs, set aside)."""
+    while the module that took it runs, set aside)."""
     if isinstance(sys.modules.get(name), _StandIn):
         del sys.modules[name]
-    return importlib.import_module(name)
+    module = importlib.import_module(name)
+    _rebind()
+    return module
+
+
+#: (module, name) given a stand-in's function, submodule or exception class (see 4.).
+_WAITING: list[tuple[types.ModuleType, str]] = []
+
+
+def _rebind() -> None:
+    """Each name given by a stand-in whose real module is imported now: the real object."""
+    for waiting in list(_WAITING):
+        module, key = waiting
+        value = vars(module)[key]
+        source, attribute = _source(value)
+        real = sys.modules.get(source)
+        if real is None or isinstance(real, _StandIn):
+            continue
+        module.__dict__[key] = real if attribute is None else getattr(real, attribute)
+        _WAITING.remove(waiting)
+
+
+def _source(value) -> tuple[str, str | None]:
+    """The module a stand-in's value stands for, and the attribute (None: the module)."""
+    if isinstance(value, _StandIn):
+        return value.__name__, None
+    source, _, attribute = getattr(value, "_fichemetier_source", "").rpartition(".")
+    return source, attribute
 
 
 def _on_first_call(name: str, function: str) -> Callable:
@@ -196,13 +268,64 @@ def _on_first_call(name: str, function: str) -> Callable:
         return getattr(_real(name), function)(*args, **kwargs)
 
     call.__name__ = call.__qualname__ = function
+    call._fichemetier_source = f"{name}.{function}"  # type: ignore[attr-defined]
     return call
+
+
+#: WeasyPrint's user-agent stylesheets that `weasyprint.html` parses at import and our
+#: pages never use (6.): forms, presentational hints.
+LAZY_SHEETS = ("html5_ua_form.css", "html5_ph.css")
+
+
+class _SheetOnFirstUse:
+    """A `weasyprint.CSS` parsed the first time one of its attributes is read (6.)."""
+
+    def __init__(self, css_class, arguments: dict):
+        self.__dict__["_fichemetier_sheet"] = (css_class, arguments)
+
+    def __getattr__(self, name: str):
+        made = self.__dict__.pop("_fichemetier_sheet", None)
+        if made is None or name.startswith("__"):
+            raise AttributeError(name)
+        css_class, arguments = made
+        self.__class__ = css_class  # now the sheet itself, as WeasyPrint would have made it
+        css_class.__init__(self, **arguments)
+        return getattr(self, name)
+
+
+@contextmanager
+def _sheets_on_first_use(module: types.ModuleType) -> Iterator[None]:
+    """While `weasyprint.html` runs, the `CSS` it makes of LAZY_SHEETS' texts waits (6.)."""
+    from importlib.resources import files
+
+    import weasyprint
+    from weasyprint import css
+
+    lazy = {(files(css) / name).read_text("utf-8") for name in LAZY_SHEETS}
+    original = weasyprint.CSS
+
+    def make(*args, **arguments):
+        if args or arguments.get("string") not in lazy:
+            return original(*args, **arguments)
+        return _SheetOnFirstUse(original, arguments)
+
+    weasyprint.CSS = make
+    try:
+        yield
+    finally:
+        weasyprint.CSS = original
+    for name in ("CSS",):  # the module's own name for the class: the class itself again
+        if module.__dict__.get(name) is make:
+            module.__dict__[name] = original
 
 
 #: The modules whose loading this changes, and what each runs within.
 LOADERS: dict[str, Callable[[types.ModuleType], Any]] = {
     "weasyprint.text.ffi": _sonames_only,
-    "weasyprint.pdf.fonts": _fonttools_on_first_use,
+    "weasyprint.pdf.fonts": _on_first_use(LAZY_FONTTOOLS),
+    "weasyprint.text.fonts": _on_first_use(LAZY_TTLIB),
+    "pydantic.plugin._loader": _on_first_use(LAZY_METADATA),
+    "weasyprint.html": _sheets_on_first_use,
 }
 
 

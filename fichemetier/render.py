@@ -20,7 +20,6 @@ from urllib.request import url2pathname
 
 import jinja2
 from weasyprint import CSS, HTML, Document
-from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import __version__
@@ -29,6 +28,8 @@ from .contrast import theme_colours
 from .cssvars import Unresolvable, root_values, substitute
 from .echelle import echelle
 from .finishing import Finishing, QRPlacement, finish, ink_of
+from .fontfaces import BundledFonts
+from .hyphenation import install as keep_hyphenation_patterns
 from .inline import links, paragraphs, qr_links
 from .livret import PLUS_LOIN, Dos, impose, padding
 from .logos import LogoError
@@ -98,6 +99,7 @@ SHEET_SETS = 32
 
 
 install()  # the layout's notes for the tags (tagging.py, weasyprint_internals.py)
+keep_hyphenation_patterns()  # pyphen's dictionaries parsed once (hyphenation.py)
 
 
 class LocalOnlyFetcher(URLFetcher):
@@ -203,7 +205,7 @@ class Renderer:
         self.theme = theme_colours()
         #: The colours encre.css puts in black ink, for the SVG it cannot reach.
         self.black_ink = theme_colours(STYLES / "encre.css")
-        self.fonts = FontConfiguration()
+        self.fonts = BundledFonts()  # styles/fonts given to fontconfig in place
         self._sheets: dict[str, CSS] = {}
         self._resolved: dict[tuple, list[CSS]] = {}
         young, *older = gc.get_threshold()

@@ -98,3 +98,45 @@ def test_the_runs_drawn_are_the_dark_modules():
         for y, x, length in runs:
             drawn[y][x : x + length] = b"\x01" * length
         assert tuple(map(bytes, drawn)) == segno_rows(ascii_url(url))
+
+
+@pytest.mark.parametrize("version", [1, 2, 7, 11, 14, 21, 40])
+@pytest.mark.parametrize("error", ["l", "m", "q", "h"])
+def test_the_modules_are_placed_as_segno_places_them(version, error):
+    """Placed from the whole message at once (`_bare`), for versions with and without
+    version information and remainder bits, at each error level: segno's matrix."""
+    for url in ["https://a.fr", "mailto:x@y.fr", *corpus(count=2, seed=version)]:
+        try:
+            expected = tuple(
+                bytes(row)
+                for row in segno.make(
+                    url, version=version, error=error, boost_error=True, micro=False
+                ).matrix
+            )
+        except segno.DataOverflowError:
+            with pytest.raises(segno.DataOverflowError):
+                qrmask.make(url, version, error)
+            continue
+        assert qrmask.make(url, version, error) == expected, url
+
+
+@pytest.mark.parametrize("size", range(21, 178, 4))
+def test_each_mask_is_segnos_on_every_data_module(size):
+    """The masks, tiled from one period (`_tiles`), flip the modules segno's functions
+    flip, module by module, on the data modules only; their columns are theirs."""
+    functions = encoder.make_matrix(size, size)
+    encoder.add_finder_patterns(functions, size, size)
+    encoder.add_alignment_patterns(functions, size, size)
+    functions[-8][8] = 0x1
+    layout = qrmask._Layout(size)
+    for mask, columns, pattern in zip(
+        layout.masks, layout.mask_columns, encoder.get_data_mask_functions(False), strict=True
+    ):
+        expected = [
+            bytes(functions[i][j] == 0x2 and bool(pattern(i, j)) for j in range(size))
+            for i in range(size)
+        ]
+        assert [row.to_bytes(size, "big") for row in mask] == expected
+        assert [c.to_bytes(size, "big") for c in columns] == [
+            bytes(column) for column in zip(*expected, strict=True)
+        ]

@@ -107,9 +107,11 @@ def test_nothing_is_installed_when_all_is_there(project):
 
 def test_the_packages_bytecode_is_written(project):
     """A fresh generate.py then loads it rather than compiling ~40 modules (where
-    PYTHONDONTWRITEBYTECODE is set, on every run), the templates and the C declarations."""
+    PYTHONDONTWRITEBYTECODE is set, on every run), the templates, the C declarations and
+    the hyphenation patterns."""
     done = setup(project, python(project, "3.11", "python3"))
     assert done.returncode == 0, done.stderr
     assert ".venv/bin/python -m compileall -q fichemetier" in log(project)
     assert ".venv/bin/python -m fichemetier.precompiled" in log(project)
     assert ".venv/bin/python -m fichemetier.declarations" in log(project)
+    assert ".venv/bin/python -m fichemetier.hyphenation" in log(project)

@@ -2,8 +2,8 @@
 QR codes and the HTML parser's regexes cached, after other fiches) is the very PDF a fresh
 process makes of it first; and the pages are the pixels WeasyPrint's own path gives
 (compressed by WeasyPrint, its font-features cache, tinyhtml5's regex cache, its
-columns and inline-block layout, its layouts' setup, its var(), font subsetting, glyph loop
-and SVG drawing as shipped).
+columns and inline-block layout, its layouts' setup, its var(), its fonts copied, its
+hyphenation dictionary parsed, font subsetting, glyph loop and SVG drawing as shipped).
 Also: WeasyPrint finds its native libraries by soname (libraries.py) and gets the same
 files as the long way."""
 
@@ -38,20 +38,24 @@ FRESH = textwrap.dedent(
     from pathlib import Path
 
     import pikepdf
+    import pyphen
     import tinyhtml5.inputstream
     from weasyprint import Document, images
     from weasyprint.draw import text
     from weasyprint.layout import block, inline
     from weasyprint.pdf import fonts
     from weasyprint.text import line_break
+    from weasyprint.text.fonts import FontConfiguration
 
-    from fichemetier import finishing, qrcodes, render, weasyprint_internals
+    from fichemetier import finishing, hyphenation, qrcodes, render, weasyprint_internals
     from fichemetier.load import load_fiche
     from fichemetier.model import validate
     from fichemetier.render import Renderer
 
     mode, out, *sources = sys.argv[1:]
     if mode == "plain":
+        render.BundledFonts = FontConfiguration  # each font copied, as WeasyPrint does
+        pyphen.HyphDict = hyphenation.PARSED  # each dictionary parsed
         while hasattr(line_break.Layout.setup, "__wrapped__"):  # leak fix, shared setup
             line_break.Layout.setup = line_break.Layout.setup.__wrapped__
         block.columns_layout = block.columns_layout.__wrapped__

@@ -21,8 +21,9 @@ PACKAGE = Path(fichemetier.__file__).parent
 HOME = PACKAGE / "weasyprint_internals.py"
 #: And how two of WeasyPrint's modules load (by name, before they run; no box read):
 #: libraries.py and declarations.py, checked by tests/test_libraries.py and
-#: tests/test_declarations.py.
-LOADING = (PACKAGE / "libraries.py", PACKAGE / "declarations.py")
+#: tests/test_declarations.py; and how the bundled fonts are registered (fontfaces.py, a
+#: copy of WeasyPrint's @font-face rules checked by tests/test_fontfaces.py).
+LOADING = (PACKAGE / "libraries.py", PACKAGE / "declarations.py", PACKAGE / "fontfaces.py")
 #: WeasyPrint's public API (its documentation's), which any module may import.
 PUBLIC = {"weasyprint", "weasyprint.text.fonts", "weasyprint.urls"}
 #: Names of WeasyPrint's internals (and of our marks on its boxes) that a module reading
