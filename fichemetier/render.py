@@ -28,7 +28,7 @@ from .catalogue import Entry, niveaux_of
 from .contrast import theme_colours
 from .cssvars import Unresolvable, root_values, substitute
 from .echelle import echelle
-from .finishing import Finishing, QRPlacement, finish, ink_of
+from .finishing import Finishing, QRPlacement, finish, ink_of, qr_rects
 from .inline import links, paragraphs, qr_links
 from .livret import PLUS_LOIN, Dos, impose, padding
 from .logos import LogoError
@@ -40,7 +40,7 @@ from .paths import STYLES, TEMPLATES
 from .pdfx import press_photo
 from .photos import JPEG_QUALITY, PhotoError, printable
 from .precompiled import precompiled
-from .qrcodes import QUIET, qr_box, qr_runs, short_url
+from .qrcodes import QUIET, qr_box, short_url
 from .tagging import reading_notes
 from .typography import euros, french, niveau_label
 from .weasyprint_internals import (
@@ -489,7 +489,7 @@ def qr_placements(document: Document) -> list[QRPlacement]:
 
 def _modules(url: str) -> int:
     """The code's width in modules, quiet zone included."""
-    return qr_runs(url)[0] + 2 * QUIET
+    return qr_rects(url)[0] + 2 * QUIET  # the code finishing draws, kept there
 
 
 def publisher(entries: list[Entry]) -> str:
