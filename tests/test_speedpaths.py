@@ -346,3 +346,31 @@ def test_a_warm_process_going_through_the_options_makes_what_a_fresh_one_makes(r
     )
     for index, job in enumerate(jobs):
         assert warm[index] == (tmp_path / f"{index}.pdf").read_bytes(), f"{job}: not the same PDF"
+
+
+def test_the_svg_drawings_kept_stay_small(tmp_path):
+    """An edition's logo may be a 5 MB SVG of ~140 000 path segments (logos.py accepts
+    it): its recorded drawing took ~75 MB, kept with its text as the key, for each size
+    it is drawn at. What the replay cache holds stays a few MB (a badge is ~200 calls)."""
+    from weasyprint import HTML
+
+    from fichemetier import weasyprint_internals
+    from fichemetier.render import Renderer  # installs the replay
+
+    assert Renderer  # imported for its effect
+    segments = " ".join(f"c {i % 7},{i % 5} {i % 3},{i % 11} {i % 13},1" for i in range(30_000))
+    wordy = "<desc>" + "un logo très bien décrit " * 80_000 + "</desc>"  # 2 MB of text
+    html = f"""<html><body>
+    <svg width="40mm" height="40mm" viewBox="0 0 99 99"><path d="M1 1 {segments}"/></svg>
+    <svg width="20mm" height="20mm">{wordy}<rect width="9" height="9" fill="red"/></svg>
+    </body></html>"""
+    weasyprint_internals.SVG_DRAWINGS.clear()
+    HTML(string=html).write_pdf(tmp_path / "logos.pdf")
+    held = sum(
+        len(key[0]) + 400 * len(calls)  # ~400 bytes a call: its name, numbers, kwargs
+        for key, calls in weasyprint_internals.SVG_DRAWINGS.items()
+    )
+    kept = len(weasyprint_internals.SVG_DRAWINGS)
+    weasyprint_internals.SVG_DRAWINGS.clear()
+    assert kept  # the small drawing is kept
+    assert held < 8 * 2**20, f"{held / 2**20:.0f} MB"
