@@ -241,7 +241,9 @@ def test_a_replayed_svg_writes_the_bytes_weasyprint_writes():
 
     from fichemetier import weasyprint_internals
     from fichemetier.paths import STYLES
+    from fichemetier.render import Renderer  # installs the replay (also run alone)
 
+    assert Renderer  # imported for its effect
     replaying = images.SVGImage.draw
     assert getattr(replaying, "_fichemetier", False)
     fonts = FontConfiguration()
