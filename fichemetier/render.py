@@ -39,7 +39,7 @@ from .options import RenderOptions
 from .paths import STYLES, TEMPLATES
 from .pdfx import press_photo
 from .photos import JPEG_QUALITY, PhotoError, printable
-from .precompiled import precompiled
+from .precompiled import at_render_time, precompiled
 from .qrcodes import QUIET, qr_box, short_url
 from .tagging import reading_notes
 from .typography import euros, french, niveau_label
@@ -182,6 +182,8 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            optimized=False,  # with `finalize`: no filter run at compile time (precompiled.py)
+            finalize=at_render_time,
         )
         self.env.filters.update(
             md=inline_html,
