@@ -59,6 +59,25 @@ class Precompiled(jinja2.BytecodeCache):
                 write_atomic(self.path(bucket), bucket.bytecode_to_string())
 
 
+@jinja2.pass_context
+def at_render_time(context, value):
+    """The renderer's `finalize`: each output as it is. Jinja runs a filter given a
+    constant (`{{ "S'informer" | french }}`) when it compiles, and writes the result into
+    the code, which would then outlive a change to the filter on disk. A `finalize` that
+    asks for the context stops that for outputs, `optimized=False` for the rest."""
+    return value
+
+
+def _named(function) -> str:
+    """A function as the code calls it: its name and what Jinja passes it first."""
+    name = f"{getattr(function, '__module__', '')}.{getattr(function, '__qualname__', '')}"
+    return (
+        f"{name}({getattr(function, 'jinja_pass_arg', '')})"
+        if callable(function)
+        else repr(function)
+    )
+
+
 def settings(environment: jinja2.Environment) -> str:
     """What, besides a template's source, shapes its compiled code."""
     return repr(
@@ -80,10 +99,17 @@ def settings(environment: jinja2.Environment) -> str:
             environment.optimized,
             environment.is_async,
             repr(environment.autoescape),
-            repr(environment.finalize),
+            _named(environment.finalize),
             sorted(environment.extensions),
-            sorted(environment.filters),
-            sorted(environment.tests),
+            # the code passes the context, eval context or environment first if asked
+            sorted(
+                (name, str(getattr(f, "jinja_pass_arg", "")))
+                for name, f in environment.filters.items()
+            ),
+            sorted(
+                (name, str(getattr(f, "jinja_pass_arg", "")))
+                for name, f in environment.tests.items()
+            ),
         )
     )
 

@@ -70,13 +70,14 @@ def _cut(segment: str, room: int) -> str:
     return head + "…"
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=64)
 def qr_runs(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
     """The QR code of `url`: its size in modules and its dark runs (row, start, length).
 
     All codes are of VERSION; segno raises the error correction from "L" as far as the
     URL leaves room for (a short URL gets "H"). The code is segno's, its mask chosen faster
-    (qrmask.py: ~3 ms instead of ~10). Cached: the same links recur across fiches.
+    (qrmask.py: ~3 ms instead of ~10). Few kept (~70 KB each as tuples): the links that
+    recur across fiches are kept as drawn, by `finishing.qr_rects` (~12 KB each).
     """
     matrix = qrmask.make(ascii_url(url), VERSION, "l")
     runs = tuple(

@@ -27,7 +27,7 @@ from .catalogue import Entry, niveaux_of
 from .contrast import theme_colours
 from .cssvars import Unresolvable, root_values, substitute
 from .echelle import echelle
-from .finishing import Finishing, QRPlacement, finish, ink_of
+from .finishing import Finishing, QRPlacement, finish, ink_of, qr_rects
 from .fontfaces import BundledFonts
 from .hyphenation import install as keep_hyphenation_patterns
 from .inline import links, paragraphs, qr_links
@@ -40,8 +40,8 @@ from .options import RenderOptions
 from .paths import STYLES, TEMPLATES
 from .pdfx import press_photo
 from .photos import JPEG_QUALITY, PhotoError, printable
-from .precompiled import precompiled
-from .qrcodes import QUIET, qr_box, qr_runs, short_url
+from .precompiled import at_render_time, precompiled
+from .qrcodes import QUIET, qr_box, short_url
 from .tagging import reading_notes
 from .typography import euros, french, niveau_label
 from .weasyprint_internals import (
@@ -184,6 +184,8 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            optimized=False,  # with `finalize`: no filter run at compile time (precompiled.py)
+            finalize=at_render_time,
         )
         self.env.filters.update(
             md=inline_html,
@@ -510,7 +512,7 @@ def qr_placements(document: Document) -> list[QRPlacement]:
 
 def _modules(url: str) -> int:
     """The code's width in modules, quiet zone included."""
-    return qr_runs(url)[0] + 2 * QUIET
+    return qr_rects(url)[0] + 2 * QUIET  # the code finishing draws, kept there
 
 
 def publisher(entries: list[Entry]) -> str:

@@ -1071,6 +1071,9 @@ REFERENCES = re.compile(rb"href|url\(|@import|xml-stylesheet", re.IGNORECASE)
 #: SVG drawings recorded by `_svg_replayed`, most recently used last.
 SVG_DRAWINGS: dict[tuple, list[tuple]] = {}
 SVG_DRAWINGS_KEPT = 64
+#: The calls all kept drawings hold at most (~0.5 KB each): a badge or the salary chart is
+#: ~200; an edition's logo may be 140 000 (~75 MB): drawn each time, never kept.
+SVG_CALLS_KEPT = 10_000
 
 
 class _Recorder:
@@ -1118,7 +1121,8 @@ def _svg_replayed(original):
     A drawing made only of plain stream operations (`REPLAYABLE`), from an SVG that reads
     nothing else (`REFERENCES`), without a warning, is kept by the SVG's text and its
     size, and replayed: the same calls on the stream, so the same bytes
-    (tests/test_speedpaths.py). Anything else is drawn as WeasyPrint does."""
+    (tests/test_speedpaths.py). Anything else is drawn as WeasyPrint does. Kept by the
+    text's digest (a logo's text may be MBs), and within SVG_CALLS_KEPT calls in all."""
 
     @functools.wraps(original)
     def draw(self, stream, concrete_width, concrete_height, style):
@@ -1128,7 +1132,7 @@ def _svg_replayed(original):
             text = b"href"
         if REFERENCES.search(text):
             return original(self, stream, concrete_width, concrete_height, style)
-        key = (text, concrete_width, concrete_height)
+        key = (hashlib.sha256(text).digest(), concrete_width, concrete_height)
         if (calls := SVG_DRAWINGS.pop(key, None)) is not None:
             SVG_DRAWINGS[key] = calls
             for name, args, kwargs in calls:
@@ -1144,9 +1148,11 @@ def _svg_replayed(original):
             return None
         finally:
             LOGGER.removeFilter(noted)
-        if recorder.replayable and not noted.records:
+        if recorder.replayable and not noted.records and len(recorder.calls) <= SVG_CALLS_KEPT:
             SVG_DRAWINGS[key] = recorder.calls
-            while len(SVG_DRAWINGS) > SVG_DRAWINGS_KEPT:
+            while len(SVG_DRAWINGS) > SVG_DRAWINGS_KEPT or (
+                sum(map(len, SVG_DRAWINGS.values())) > SVG_CALLS_KEPT
+            ):
                 del SVG_DRAWINGS[next(iter(SVG_DRAWINGS))]
         return None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 
 import pikepdf
 
@@ -67,3 +68,20 @@ def test_crop_marks_sit_in_a_slug_outside_the_bleed_on_the_trim_lines():
 def test_a_pdf_without_structure_tree_keeps_its_pages():
     with pikepdf.open(io.BytesIO(finish(blank_pdf(), [], "#000000", Finishing()))) as pdf:
         assert len(pdf.pages) == 1 and "/StructTreeRoot" not in pdf.Root
+
+
+def test_the_qr_caches_stay_small_once_full():
+    """A warm process (the studio, a catalogue's worker) meets thousands of distinct links:
+    full, the QR caches must hold a few MB, not hundreds (a code's runs as Python tuples
+    are ~70 KB; 4 096 of them and their rectangles took ~330 MB)."""
+    from fichemetier.finishing import qr_rects
+
+    def size(value) -> int:  # what a cache entry holds (small ints are shared)
+        if isinstance(value, tuple):
+            return sys.getsizeof(value) + sum(size(item) for item in value)
+        return 0 if isinstance(value, int) and -5 <= value <= 256 else sys.getsizeof(value)
+
+    url = URL + "/cache"
+    full = qr_runs.cache_info().maxsize * size(qr_runs.__wrapped__(url))
+    full += qr_rects.cache_info().maxsize * size(qr_rects.__wrapped__(url))
+    assert full < 32 * 2**20, f"{full / 2**20:.0f} MB"

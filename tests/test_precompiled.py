@@ -90,7 +90,9 @@ def test_the_key_follows_the_settings_and_the_source(tmp_path):
     keys.add(settings(environment))
     environment.filters["autre"] = str
     keys.add(settings(environment))
-    assert len(keys) == 3
+    environment.filters["autre"] = jinja2.pass_context(lambda context, value: value)
+    keys.add(settings(environment))  # the code passes it the context first
+    assert len(keys) == 4
 
     cache = Precompiled(tmp_path, settings(environment), write=True)
     bucket = cache.get_bucket(environment, name, None, source)
@@ -113,3 +115,27 @@ def test_an_unwritable_folder_only_costs_the_compiling(tmp_path, seed_fiche):
     blocked.write_text("")  # a file where the folder would be: nothing can be written
     renderer = reading(blocked / "sous", write=True)
     assert htmls(renderer, seed_fiche) == htmls(renderer_with(None), seed_fiche)
+
+
+def test_no_filters_result_is_kept_in_the_code(tmp_path, monkeypatch):
+    """Jinja runs a filter given a constant when it compiles, and writes its result into
+    the code (`{{ "S'informer" | french }}` on the booklet's back page): kept on disk, that
+    text would outlive a change to the filter (typography.py) for as long as the template
+    is unchanged. The renderer's templates call their filters when they render."""
+    from fichemetier.livret import PLUS_LOIN, Dos
+    from fichemetier.render import NOTES_LINES
+
+    def back_page(renderer: Renderer) -> str:
+        options = RenderOptions(format="a5", livret=True)
+        return renderer.env.get_template("dos.html.j2").render(
+            dos=Dos("Un métier"), edition=None, notes=1, lignes=NOTES_LINES, lien=PLUS_LOIN,
+            theme=renderer.colours(options), page=options.page, generator="test",
+        )  # fmt: skip
+
+    assert "S’informer" in back_page(reading(tmp_path, write=True))  # compiled, kept
+    changed = renderer_with(None)
+    changed.env.filters["french"] = lambda text: f"[{text}]"  # the filter, changed since
+    changed.env.bytecode_cache = Precompiled(tmp_path, settings(changed.env), write=False)
+    changed.env.cache.clear()
+    monkeypatch.setattr(jinja2.Environment, "compile", None)  # the kept code is read
+    assert "[S&#39;informer]" in back_page(changed)  # escaped: the filter's text is data

@@ -246,7 +246,9 @@ def test_a_replayed_svg_writes_the_bytes_weasyprint_writes():
 
     from fichemetier import weasyprint_internals
     from fichemetier.paths import STYLES
+    from fichemetier.render import Renderer  # installs the replay (also run alone)
 
+    assert Renderer  # imported for its effect
     replaying = images.SVGImage.draw
     assert getattr(replaying, "_fichemetier", False)
     fonts = FontConfiguration()
@@ -267,3 +269,115 @@ def test_a_replayed_svg_writes_the_bytes_weasyprint_writes():
     assert len(weasyprint_internals.SVG_DRAWINGS) == 2  # the badge, the plain drawing
     replayed = written(replaying)
     assert recorded == replayed == written(replaying.__wrapped__)
+
+
+#: Each job in a fresh Renderer, with nothing cached (as FRESH): format, print, pdfa,
+#: livret, edition file ("" for none).
+FRESH_OPTIONS = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+
+    from fichemetier import finishing, qrcodes, weasyprint_internals
+    from fichemetier.edition import load_edition
+    from fichemetier.load import load_fiche
+    from fichemetier.model import validate
+    from fichemetier.options import RenderOptions
+    from fichemetier.render import Renderer
+
+    out, *jobs = sys.argv[1:]
+    for index, job in enumerate(jobs):
+        source, size, press, pdfa, livret, edition = job.split("|")
+        qrcodes.qr_runs.cache_clear()
+        finishing.qr_rects.cache_clear()
+        weasyprint_internals.SUBSETS.clear()
+        finishing.DEFLATED.clear()
+        weasyprint_internals.SVG_DRAWINGS.clear()
+        options = RenderOptions(
+            format=size, print=press == "1", pdfa=pdfa == "1", livret=livret == "1",
+            edition=load_edition(Path(edition)) if edition else None,
+        )
+        fiche = validate(load_fiche(Path(source)))
+        pdf = Renderer().pdf(fiche, Path(source).parent, options)
+        Path(out, f"{index}.pdf").write_bytes(pdf)
+    """
+)
+
+
+@pytest.mark.slow
+def test_a_warm_process_going_through_the_options_makes_what_a_fresh_one_makes(renderer, tmp_path):
+    """The studio's and a long run's sequence in one process: an edition's colours then
+    none, then another's, A4, A5, print, PDF/A, a booklet, then the fiche edited by one
+    character; each PDF is the one a fresh Renderer with nothing cached makes (fails with
+    a sheet set kept without its edition's colours in its key, or a font subset without
+    its glyphs)."""
+    from fichemetier.edition import load_edition
+    from fichemetier.options import RenderOptions
+
+    edited = tmp_path / "edite.yaml"
+    edited.write_text(
+        SEED_YAML.read_text(encoding="utf-8").replace(
+            "Développeur back end", "Développeur back ent", 1
+        ),
+        encoding="utf-8",
+    )
+    other = tmp_path / "autre.yaml"  # another edition: other colours, no logo
+    other.write_text('titre: Autre salon\ncouleurs:\n  accent: "#1d6b2f"\n', encoding="utf-8")
+    edition = str(ROOT / "editions" / "exemple.yaml")
+    seed = str(SEED_YAML)
+    jobs = [
+        f"{seed}|a4|0|0|0|{edition}",
+        f"{seed}|a4|0|0|0|",
+        f"{seed}|a4|0|0|0|{other}",
+        f"{seed}|a5|0|0|0|{edition}",
+        f"{seed}|a4|1|0|0|",
+        f"{seed}|a4|0|1|0|{edition}",
+        f"{seed}|a5|0|0|1|",
+        f"{seed}|a5|1|0|0|{edition}",
+        f"{edited}|a4|0|0|0|",
+    ]
+    warm = []
+    for job in jobs:
+        source, size, press, pdfa, livret, edition_file = job.split("|")
+        options = RenderOptions(
+            format=size,
+            print=press == "1",
+            pdfa=pdfa == "1",
+            livret=livret == "1",
+            edition=load_edition(Path(edition_file)) if edition_file else None,
+        )
+        fiche = validate(load_fiche(Path(source)))
+        warm.append(renderer.pdf(fiche, Path(source).parent, options))
+    subprocess.run(
+        [sys.executable, "-c", FRESH_OPTIONS, str(tmp_path), *jobs], check=True, cwd=ROOT
+    )
+    for index, job in enumerate(jobs):
+        assert warm[index] == (tmp_path / f"{index}.pdf").read_bytes(), f"{job}: not the same PDF"
+
+
+def test_the_svg_drawings_kept_stay_small(tmp_path):
+    """An edition's logo may be a 5 MB SVG of ~140 000 path segments (logos.py accepts
+    it): its recorded drawing took ~75 MB, kept with its text as the key, for each size
+    it is drawn at. What the replay cache holds stays a few MB (a badge is ~200 calls)."""
+    from weasyprint import HTML
+
+    from fichemetier import weasyprint_internals
+    from fichemetier.render import Renderer  # installs the replay
+
+    assert Renderer  # imported for its effect
+    segments = " ".join(f"c {i % 7},{i % 5} {i % 3},{i % 11} {i % 13},1" for i in range(30_000))
+    wordy = "<desc>" + "un logo très bien décrit " * 80_000 + "</desc>"  # 2 MB of text
+    html = f"""<html><body>
+    <svg width="40mm" height="40mm" viewBox="0 0 99 99"><path d="M1 1 {segments}"/></svg>
+    <svg width="20mm" height="20mm">{wordy}<rect width="9" height="9" fill="red"/></svg>
+    </body></html>"""
+    weasyprint_internals.SVG_DRAWINGS.clear()
+    HTML(string=html).write_pdf(tmp_path / "logos.pdf")
+    held = sum(
+        len(key[0]) + 400 * len(calls)  # ~400 bytes a call: its name, numbers, kwargs
+        for key, calls in weasyprint_internals.SVG_DRAWINGS.items()
+    )
+    kept = len(weasyprint_internals.SVG_DRAWINGS)
+    weasyprint_internals.SVG_DRAWINGS.clear()
+    assert kept  # the small drawing is kept
+    assert held < 8 * 2**20, f"{held / 2**20:.0f} MB"
