@@ -81,6 +81,7 @@ import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 from xml.etree import ElementTree
 
@@ -146,6 +147,8 @@ SETUP_VALUES = (
 )
 #: What `setup_reads` finds in WeasyPrint 70.
 SETUP_READS = {*SETUP_VALUES, "text_decoration_line"}
+#: The key's values read at once (a generator read them one by one: ~1.5 ms a fiche).
+_setup_values = itemgetter(*SETUP_VALUES)
 
 #: What `missing()` checks on the code (the attributes set on each box are checked by the
 #: probe in tests/test_weasyprint_internals.py, on a laid-out page).
@@ -650,7 +653,7 @@ def _shared_setup(original):
     def setup(self, style):
         fonts = style.font_config
         try:
-            key = (*(style[name] for name in SETUP_VALUES), style["text_decoration_line"] != "none")
+            key = (*_setup_values(style), style["text_decoration_line"] != "none")
             kept = fonts.__dict__.get(SETUPS, {}).get(key)
         except TypeError:  # a value that cannot be hashed
             return original(self, style)
