@@ -6,24 +6,23 @@ import os
 import signal
 import sys
 
-#: The collector's young generation while the libraries load (render.YOUNG_GENERATION's
-#: value, which the renderer sets later): at the default (700) it ran ~100 times during
-#: the imports, a full collection among them, ~15 ms of a fresh process for no garbage.
-YOUNG_GENERATION = 20_000
-
 
 def _quit(signum, frame):
     raise SystemExit(128 + signum)  # silent, unlike the KeyboardInterrupt of an import
 
 
 if __name__ == "__main__":
-    gc.set_threshold(YOUNG_GENERATION, *gc.get_threshold()[1:])
     # Our models use no pydantic plugin: none is looked up (fichemetier/libraries.py, 5.).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     # Ctrl-C, kill or a closed terminal while the libraries load (about a second): end
     # quietly; main() then handles them itself.
     for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(number, _quit)
+    # The renderer's young generation while the libraries load: at the default it ran a
+    # full collection among ~100 during the imports, ~15 ms of a fresh process for no garbage.
+    from fichemetier.collector import raise_young_generation
+
+    raise_young_generation()
     from fichemetier.cli import main
 
     code = main()

@@ -7,9 +7,11 @@ One module per step, in the order a fiche goes through them:
   located French messages), `edition` with `logos` and `contrast` (an event's brand:
   its file checked like a fiche, logos embedded safely, colours kept readable);
 - typeset and lay out: `typography` (French print rules), `markup` (segments to HTML),
-  `qrcodes` (links on paper), `echelle` (the salary scale's geometry), `options` (the
-  formats and variants), `render` (Jinja2 + WeasyPrint), `preflight` (page budget,
-  overflows, photo resolution, read from the layout), `weasyprint_internals` (every use
+  `qrcodes` with `qrmask` (links on paper; segno's mask chosen faster), `echelle` (the
+  salary scale's geometry), `options` (the formats and variants), `render` (Jinja2 +
+  WeasyPrint; with `cssvars`, the theme's custom properties written in once, and
+  `precompiled`, the templates' code kept), `preflight` (page budget, overflows, photo
+  resolution, read from the layout), `weasyprint_internals` (every use
   of WeasyPrint's internals, audited at each upgrade), `tagging` (what the layout knows
   and the tags lose);
 - finish and write: `finishing` (QR codes, crop marks, with `structure`: the tags
@@ -21,7 +23,11 @@ One module per step, in the order a fiche goes through them:
   go), `report` (progress), `stopping` (signals), `pause` (a hook for the signal tests);
 - faces: `cli` (the `generate.py` command) with `arguments` (French argparse), `studio`
   (the browser editor), `schema` and `starter` (help for text editors), and
-  `inspect_pdf` (the accessibility report of a PDF).
+  `inspect_pdf` (the accessibility report of a PDF);
+- a fresh process's start: `libraries` (WeasyPrint's libraries found by soname, what is not
+  needed imported when used), `declarations` and `hyphenation` (cffi's declarations and
+  pyphen's patterns kept in `__pycache__`, through `pycache`), `fontfaces` (the bundled
+  fonts given to fontconfig in place), `collector` (the garbage collector set for rendering).
 """
 
 __version__ = "0.1.0"

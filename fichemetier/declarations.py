@@ -17,16 +17,13 @@ cffi's own, as its out-of-line modules make it: same types, sizes, fields and fu
 from __future__ import annotations
 
 import ast
-import contextlib
-import hashlib
-import marshal
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from . import pycache
 from .paths import PACKAGE
-from .write import write_atomic
 
 KEPT = PACKAGE / "__pycache__" / "weasyprint-cdef.marshal"
 MODULE = "_fichemetier_weasyprint_cdef"  # the name cffi gives in its messages
@@ -40,17 +37,13 @@ def key(source: str) -> str:
     """Everything the kept data depends on: the declarations, cffi, Python (marshal)."""
     import cffi
 
-    made = "\0".join((cffi.__version__, sys.version, source))
-    return hashlib.sha256(made.encode()).hexdigest()
+    return pycache.digest(cffi.__version__, sys.version, source)
 
 
 def kept(source: str, path: Path = KEPT):
     """cffi's FFI for `source` from the kept data, or None."""
-    try:
-        found_key, arguments = marshal.loads(path.read_bytes())
-    except Exception:  # missing, unreadable, not marshal data, not a pair
-        return None
-    if found_key != key(source) or not _plain(arguments, arguments_level=True):
+    arguments = pycache.read(path, key(source), _arguments)
+    if arguments is None:
         return None
     import _cffi_backend
 
@@ -60,14 +53,17 @@ def kept(source: str, path: Path = KEPT):
         return None
 
 
-def _plain(value: Any, arguments_level: bool = False) -> bool:
+def _arguments(value: Any) -> bool:
+    """What an out-of-line module passes to `_cffi_backend.FFI`, plain data only."""
+    return (
+        isinstance(value, dict)
+        and set(value) <= ARGUMENTS
+        and all(_plain(item) for item in value.values())
+    )
+
+
+def _plain(value: Any) -> bool:
     """Only the data an out-of-line module holds: byte strings, integers and tuples."""
-    if arguments_level:
-        return (
-            isinstance(value, dict)
-            and set(value) <= ARGUMENTS
-            and all(_plain(item) for item in value.values())
-        )
     if isinstance(value, tuple):
         return all(_plain(item) for item in value)
     return isinstance(value, bytes | int) and not isinstance(value, bool)
@@ -75,8 +71,7 @@ def _plain(value: Any, arguments_level: bool = False) -> bool:
 
 def keep(source: str, path: Path = KEPT) -> None:
     """Parse `source` and keep cffi's data for it (an unwritable place keeps nothing)."""
-    with contextlib.suppress(OSError):
-        write_atomic(path, marshal.dumps((key(source), arguments(source))))
+    pycache.keep(path, key(source), arguments(source))
 
 
 def arguments(source: str) -> dict[str, Any]:
@@ -102,7 +97,7 @@ class DeclaredOnce:
 
     def __init__(self, original_class, write: bool | None = None):
         self._class = original_class
-        self._write = not sys.dont_write_bytecode if write is None else write
+        self._write = pycache.writes(write)
         self.ffi: Any = None
 
     def cdef(self, source: str, **options) -> None:

@@ -15,17 +15,14 @@ are pyphen's own (tests/test_hyphenation.py).
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import marshal
 import sys
 from pathlib import Path
 from typing import Any
 
 import pyphen
 
+from . import pycache
 from .paths import PACKAGE
-from .write import write_atomic
 
 KEPT = PACKAGE / "__pycache__"
 #: pyphen's own class, which parses (`install` puts ours in its place).
@@ -46,7 +43,7 @@ class KeptPatterns(PARSED):
         patterns = _kept(path, key)
         if patterns is None:
             super().__init__(path)
-            if not sys.dont_write_bytecode if write is None else write:
+            if pycache.writes(write):
                 keep(path, self.patterns, key)
             return
         self.patterns = patterns
@@ -59,16 +56,11 @@ def kept_file(path: Path) -> Path:
 
 
 def _key(path: Path) -> str:
-    made = b"\0".join((pyphen.__version__.encode(), sys.version.encode(), path.read_bytes()))
-    return hashlib.sha256(made).hexdigest()
+    return pycache.digest(pyphen.__version__, sys.version, path.read_bytes())
 
 
 def _kept(path: Path, key: str) -> dict | None:
-    try:
-        found_key, patterns = marshal.loads(kept_file(path).read_bytes())
-    except Exception:  # missing, unreadable, not marshal data, not a pair
-        return None
-    return patterns if found_key == key and _plain(patterns) else None
+    return pycache.read(kept_file(path), key, _plain)
 
 
 def _plain(patterns) -> bool:
@@ -92,11 +84,8 @@ def _plain(patterns) -> bool:
 def keep(path: Path, patterns: dict, key: str | None = None) -> None:
     """Keep `patterns` for the dictionary at `path` (not plain: nothing; an unwritable
     place keeps nothing)."""
-    if not _plain(patterns):
-        return
-    with contextlib.suppress(OSError, ValueError):
-        data = marshal.dumps((key or _key(path), patterns))
-        write_atomic(kept_file(path), data)
+    if _plain(patterns):
+        pycache.keep(kept_file(path), key or _key(path), patterns)
 
 
 def install() -> None:

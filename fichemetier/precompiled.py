@@ -20,6 +20,7 @@ from pathlib import Path
 import jinja2
 from jinja2.bccache import Bucket
 
+from . import pycache
 from .paths import TEMPLATES
 from .write import write_atomic
 
@@ -34,7 +35,7 @@ class Precompiled(jinja2.BytecodeCache):
     def __init__(self, folder: Path, settings: str, write: bool | None = None):
         self.folder = folder
         self.settings = settings
-        self.write = not sys.dont_write_bytecode if write is None else write
+        self.write = pycache.writes(write)
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         key = "\0".join((self.settings, name, filename or ""))

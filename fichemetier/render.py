@@ -25,6 +25,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import __version__
 from .catalogue import Entry, niveaux_of
+from .collector import raise_young_generation
 from .contrast import theme_colours
 from .cssvars import Unresolvable, root_values, substitute
 from .echelle import echelle
@@ -90,10 +91,6 @@ SLOW_PATH_WARNING = (
     "attention : la bibliothèque libharfbuzz-subset0 manque, le rendu est environ 3 fois "
     "plus lent ; lancez ./setup.sh (ou apt-get install libharfbuzz-subset0)"
 )
-#: The collector's young generation while this process renders: a layout makes tens of
-#: thousands of boxes and styles that live as long as their document, so with the default
-#: (700) the collector ran ~330 times a fiche for nothing (~8 % of a warm render).
-YOUNG_GENERATION = 20_000
 #: Sets of stylesheets kept parsed, their custom properties substituted (cssvars.py): one
 #: per combination of options and edition colours a process meets; the oldest goes first.
 SHEET_SETS = 32
@@ -214,8 +211,7 @@ class Renderer:
         self.fonts = BundledFonts()  # styles/fonts given to fontconfig in place
         self._sheets: dict[str, CSS] = {}
         self._resolved: dict[tuple, list[CSS]] = {}
-        young, *older = gc.get_threshold()
-        gc.set_threshold(max(young, YOUNG_GENERATION), *older)
+        raise_young_generation()  # collector.py
         self._laid_out = False
 
     def _collect(self) -> None:
