@@ -27,6 +27,7 @@ import pikepdf
 
 from .pdfx import declare_pdfx4
 from .qrcodes import QUIET, qr_runs
+from .recent import Recent
 from .structure import declare_pdfua, repair
 from .tagging import ReadingNotes
 
@@ -48,8 +49,7 @@ OBJECT_STREAMS = pikepdf.ObjectStreamMode.generate
 #: form: qpdf writes such a stream's /Filter before its other keys, and the /ID digests it.
 FLATE_LEVEL = 6
 #: Font files deflated (`_deflate_fonts`), by the digest of their bytes: ~13 KB each.
-DEFLATED: dict[bytes, bytes] = {}
-DEFLATED_KEPT = 64
+DEFLATED = Recent(64)
 
 
 @dataclass(frozen=True)
@@ -125,11 +125,9 @@ def _deflate_fonts(document: pikepdf.Pdf) -> None:
 
 def _deflated(data: bytes) -> bytes:
     key = hashlib.sha256(data).digest()
-    if (kept := DEFLATED.pop(key, None)) is None:
+    if (kept := DEFLATED.recent(key)) is None:
         kept = zlib.compress(data, FLATE_LEVEL)
-    DEFLATED[key] = kept
-    while len(DEFLATED) > DEFLATED_KEPT:
-        del DEFLATED[next(iter(DEFLATED))]
+        DEFLATED.keep(key, kept)
     return kept
 
 

@@ -44,6 +44,7 @@ from .pdfx import press_photo
 from .photos import JPEG_QUALITY, PhotoError, printable
 from .precompiled import at_render_time, precompiled
 from .qrcodes import QUIET, qr_box, short_url
+from .recent import Recent
 from .tagging import reading_notes
 from .typography import euros, french, niveau_label
 from .weasyprint_internals import (
@@ -92,7 +93,7 @@ SLOW_PATH_WARNING = (
     "plus lent ; lancez ./setup.sh (ou apt-get install libharfbuzz-subset0)"
 )
 #: Sets of stylesheets kept parsed, their custom properties substituted (cssvars.py): one
-#: per combination of options and edition colours a process meets; the oldest goes first.
+#: per combination of options and edition colours a process meets; the least used go first.
 SHEET_SETS = 32
 
 
@@ -210,7 +211,7 @@ class Renderer:
         self.black_ink = theme_colours(STYLES / "encre.css")
         self.fonts = BundledFonts()  # styles/fonts given to fontconfig in place
         self._sheets: dict[str, CSS] = {}
-        self._resolved: dict[tuple, list[CSS]] = {}
+        self._resolved = Recent(SHEET_SETS)  # sets of sheets, by what makes them
         raise_young_generation()  # collector.py
         self._laid_out = False
 
@@ -242,11 +243,10 @@ class Renderer:
         edition = (options.edition.css() if options.edition is not None else "") or ""
         # Last: a press's black ink wins over an edition's text colours too.
         key = (names + extra, edition, BLACK_INK_SHEETS if cmyk(options) else ())
-        if key not in self._resolved:
-            if len(self._resolved) >= SHEET_SETS:
-                del self._resolved[next(iter(self._resolved))]  # the oldest set
-            self._resolved[key] = self._resolved_set(*key)
-        return self._resolved[key]
+        if (sheets := self._resolved.recent(key)) is None:
+            sheets = self._resolved_set(*key)
+            self._resolved.keep(key, sheets)
+        return sheets
 
     def _resolved_set(self, names: tuple[str, ...], edition: str, last: tuple[str, ...]):
         """The set with the custom properties' values put in (cssvars.py): a sheet that

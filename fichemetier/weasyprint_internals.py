@@ -100,6 +100,7 @@ from weasyprint.text.constants import PANGO_DIRECTION
 from weasyprint.text.ffi import FROM_UNITS, ffi, gobject, harfbuzz_subset, pango
 
 from .load import Loc
+from .recent import Recent
 
 PT_PER_PX = 0.75  # WeasyPrint's CSS pixels to PDF points
 MCID = "_fichemetier_mcid"  # attribute names set on WeasyPrint's boxes
@@ -895,8 +896,7 @@ def _outside(context, absolute_boxes, fixed_boxes) -> tuple:
 
 
 #: Fonts subset by `_subset_cached`, most recently used last: ~30 KB each.
-SUBSETS: dict[tuple, bytes] = {}
-SUBSETS_KEPT = 64
+SUBSETS = Recent(64)
 
 
 def _subset_cached(original):
@@ -911,15 +911,13 @@ def _subset_cached(original):
     def subset(self, to_unicode, hinting):
         digest = hashlib.sha256(self.file_content).digest()
         key = (digest, self.index, tuple(sorted(to_unicode)), bool(self.missing), hinting)
-        if (kept := SUBSETS.pop(key, None)) is not None:
-            self.file_content = SUBSETS[key] = kept
+        if (kept := SUBSETS.recent(key)) is not None:
+            self.file_content = kept
             return
         whole = self.file_content
         original(self, to_unicode, hinting)
         if self.file_content is not whole:
-            SUBSETS[key] = self.file_content
-            while len(SUBSETS) > SUBSETS_KEPT:
-                del SUBSETS[next(iter(SUBSETS))]
+            SUBSETS.keep(key, self.file_content)
 
     subset._fichemetier = True
     return subset
@@ -1071,12 +1069,11 @@ REPLAYABLE = frozenset(REPLAYABLE_NAMES.split())
 #: What an SVG that depends on something besides its own text contains: a link to another
 #: file or element, a stylesheet.
 REFERENCES = re.compile(rb"href|url\(|@import|xml-stylesheet", re.IGNORECASE)
-#: SVG drawings recorded by `_svg_replayed`, most recently used last.
-SVG_DRAWINGS: dict[tuple, list[tuple]] = {}
-SVG_DRAWINGS_KEPT = 64
 #: The calls all kept drawings hold at most (~0.5 KB each): a badge or the salary chart is
 #: ~200; an edition's logo may be 140 000 (~75 MB): drawn each time, never kept.
 SVG_CALLS_KEPT = 10_000
+#: SVG drawings recorded by `_svg_replayed`: 64 at most, within SVG_CALLS_KEPT calls.
+SVG_DRAWINGS = Recent(64, weight=len, budget=SVG_CALLS_KEPT)
 
 
 class _Recorder:
@@ -1136,8 +1133,7 @@ def _svg_replayed(original):
         if REFERENCES.search(text):
             return original(self, stream, concrete_width, concrete_height, style)
         key = (hashlib.sha256(text).digest(), concrete_width, concrete_height)
-        if (calls := SVG_DRAWINGS.pop(key, None)) is not None:
-            SVG_DRAWINGS[key] = calls
+        if (calls := SVG_DRAWINGS.recent(key)) is not None:
             for name, args, kwargs in calls:
                 getattr(stream, name)(*args, **kwargs)
             return None
@@ -1152,11 +1148,7 @@ def _svg_replayed(original):
         finally:
             LOGGER.removeFilter(noted)
         if recorder.replayable and not noted.records and len(recorder.calls) <= SVG_CALLS_KEPT:
-            SVG_DRAWINGS[key] = recorder.calls
-            while len(SVG_DRAWINGS) > SVG_DRAWINGS_KEPT or (
-                sum(map(len, SVG_DRAWINGS.values())) > SVG_CALLS_KEPT
-            ):
-                del SVG_DRAWINGS[next(iter(SVG_DRAWINGS))]
+            SVG_DRAWINGS.keep(key, recorder.calls)
         return None
 
     draw._fichemetier = True
